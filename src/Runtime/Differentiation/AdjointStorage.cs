@@ -1,0 +1,320 @@
+using System;
+using System.Buffers;
+using System.ComponentModel;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace AutoDiffGen;
+
+/// <summary>
+/// The storage that generated adjoint methods use between their forward and reverse sweeps: values that are
+/// overwritten but needed later, branch decisions inside loops, and trip counts. One instance per thread, so
+/// generated methods are reentrant and thread-safe; its arrays grow by doubling and are kept, so steady-state
+/// calls allocate nothing. This type supports generated code and is not meant to be used directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class AdjointStorage
+{
+    private const int InitialCapacity = 256;
+
+    [ThreadStatic]
+    private static AdjointStorage? t_current;
+
+    private double[] _doubles = new double[InitialCapacity];
+    private float[] _singles = new float[InitialCapacity];
+    private int[] _ints = new int[InitialCapacity];
+    private object?[] _objects = new object?[16];
+    private int _doubleCount;
+    private int _singleCount;
+    private int _intCount;
+    private int _objectCount;
+
+    private AdjointStorage()
+    {
+    }
+
+    /// <summary>The stack of the calling thread.</summary>
+    public static AdjointStorage Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_current ?? CreateForThread();
+    }
+
+    /// <summary>Number of values currently stored, over all element types (for tests and diagnostics).</summary>
+    public int Count => _doubleCount + _singleCount + _intCount + _objectCount;
+
+    /// <summary>Capacity currently reserved, in elements over all element types (for tests and diagnostics).</summary>
+    public long Capacity => (long)_doubles.Length + _singles.Length + _ints.Length + _objects.Length;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AdjointStorage CreateForThread() => t_current = new AdjointStorage();
+
+    /// <summary>Returns a mark to which <see cref="Release"/> rewinds the stack, for exception safety.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public AdjointStorageMark GetMark() => new(_doubleCount, _singleCount, _intCount, _objectCount);
+
+    /// <summary>Discards everything pushed since <paramref name="mark"/> was taken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Release(AdjointStorageMark mark)
+    {
+        _doubleCount = mark.Doubles;
+        _singleCount = mark.Singles;
+        _intCount = mark.Ints;
+        if (_objectCount != mark.Objects)
+        {
+            ReleaseObjects(mark.Objects);
+        }
+    }
+
+    private void ReleaseObjects(int count)
+    {
+        Array.Clear(_objects, count, _objectCount - count);
+        _objectCount = count;
+    }
+
+    /// <summary>Frees the calling thread's storage (it is re-created on next use).</summary>
+    public static void TrimCurrentThread() => t_current = null;
+
+    // ---- double -------------------------------------------------------------------------------------------
+
+    /// <summary>Pushes a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(double value)
+    {
+        double[] items = _doubles;
+        int n = _doubleCount;
+        if ((uint)n < (uint)items.Length)
+        {
+            items[n] = value;
+            _doubleCount = n + 1;
+        }
+        else
+        {
+            PushSlow(value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushSlow(double value)
+    {
+        Array.Resize(ref _doubles, Grow(_doubles.Length, 1));
+        _doubles[_doubleCount++] = value;
+    }
+
+    /// <summary>Pops the last pushed <see cref="double"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double PopDouble() => _doubles[--_doubleCount];
+
+    /// <summary>Pushes a copy of <paramref name="values"/> (a snapshot of an array or span).</summary>
+    public void PushSpan(ReadOnlySpan<double> values)
+    {
+        if (_doubleCount + values.Length > _doubles.Length)
+        {
+            Array.Resize(ref _doubles, Grow(_doubles.Length, _doubleCount + values.Length - _doubles.Length));
+        }
+
+        values.CopyTo(_doubles.AsSpan(_doubleCount));
+        _doubleCount += values.Length;
+    }
+
+    /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{double})"/> into <paramref name="destination"/> and keeps it.</summary>
+    public void PeekSpan(Span<double> destination) =>
+        _doubles.AsSpan(_doubleCount - destination.Length, destination.Length).CopyTo(destination);
+
+    /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{double})"/> into <paramref name="destination"/> and removes it.</summary>
+    public void PopSpan(Span<double> destination)
+    {
+        PeekSpan(destination);
+        _doubleCount -= destination.Length;
+    }
+
+    // ---- float --------------------------------------------------------------------------------------------
+
+    /// <summary>Pushes a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(float value)
+    {
+        float[] items = _singles;
+        int n = _singleCount;
+        if ((uint)n < (uint)items.Length)
+        {
+            items[n] = value;
+            _singleCount = n + 1;
+        }
+        else
+        {
+            PushSlow(value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushSlow(float value)
+    {
+        Array.Resize(ref _singles, Grow(_singles.Length, 1));
+        _singles[_singleCount++] = value;
+    }
+
+    /// <summary>Pops the last pushed <see cref="float"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float PopSingle() => _singles[--_singleCount];
+
+    /// <summary>Pushes a copy of <paramref name="values"/> (a snapshot of an array or span).</summary>
+    public void PushSpan(ReadOnlySpan<float> values)
+    {
+        if (_singleCount + values.Length > _singles.Length)
+        {
+            Array.Resize(ref _singles, Grow(_singles.Length, _singleCount + values.Length - _singles.Length));
+        }
+
+        values.CopyTo(_singles.AsSpan(_singleCount));
+        _singleCount += values.Length;
+    }
+
+    /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{float})"/> into <paramref name="destination"/> and keeps it.</summary>
+    public void PeekSpan(Span<float> destination) =>
+        _singles.AsSpan(_singleCount - destination.Length, destination.Length).CopyTo(destination);
+
+    /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{float})"/> into <paramref name="destination"/> and removes it.</summary>
+    public void PopSpan(Span<float> destination)
+    {
+        PeekSpan(destination);
+        _singleCount -= destination.Length;
+    }
+
+    // ---- int (trip counts, branch decisions, integer values) -----------------------------------------------
+
+    /// <summary>Pushes a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(int value)
+    {
+        int[] items = _ints;
+        int n = _intCount;
+        if ((uint)n < (uint)items.Length)
+        {
+            items[n] = value;
+            _intCount = n + 1;
+        }
+        else
+        {
+            PushSlow(value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushSlow(int value)
+    {
+        Array.Resize(ref _ints, Grow(_ints.Length, 1));
+        _ints[_intCount++] = value;
+    }
+
+    /// <summary>Pops the last pushed <see cref="int"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int PopInt32() => _ints[--_intCount];
+
+    /// <summary>Pushes a branch decision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(bool value) => Push(value ? 1 : 0);
+
+    /// <summary>Pops the last pushed branch decision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool PopBoolean() => PopInt32() != 0;
+
+    /// <summary>Pushes a <see cref="long"/> value (two slots).</summary>
+    public void Push(long value)
+    {
+        Push((int)value);
+        Push((int)(value >> 32));
+    }
+
+    /// <summary>Pops the last pushed <see cref="long"/>.</summary>
+    public long PopInt64()
+    {
+        long high = PopInt32();
+        long low = (uint)PopInt32();
+        return (high << 32) | low;
+    }
+
+    // ---- references (arrays re-allocated inside loops) -----------------------------------------------------
+
+    /// <summary>Pushes a reference.</summary>
+    public void PushReference(object? value)
+    {
+        if (_objectCount == _objects.Length)
+        {
+            Array.Resize(ref _objects, Grow(_objects.Length, 1));
+        }
+
+        _objects[_objectCount++] = value;
+    }
+
+    /// <summary>Pops the last pushed reference.</summary>
+    public T? PopReference<T>()
+        where T : class
+    {
+        object? value = _objects[--_objectCount];
+        _objects[_objectCount] = null;
+        return (T?)value;
+    }
+
+    // ---- adjoint buffers ------------------------------------------------------------------------------------
+
+    /// <summary>Rents a zeroed buffer of at least <paramref name="length"/> elements from the shared pool.</summary>
+    public static T[] RentZeroed<T>(int length)
+    {
+        T[] array = ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(array, 0, length);
+        return array;
+    }
+
+    /// <summary>Returns a buffer obtained from <see cref="RentZeroed{T}(int)"/>.</summary>
+    public static void Return<T>(T[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<T>.Shared.Return(array);
+        }
+    }
+
+    /// <summary>Adds <paramref name="source"/> element-wise into <paramref name="destination"/>.</summary>
+    public static void AddInto(Span<double> destination, ReadOnlySpan<double> source) =>
+        TensorPrimitives.Add(destination, source, destination);
+
+    /// <summary>Adds <paramref name="source"/> element-wise into <paramref name="destination"/>.</summary>
+    public static void AddInto(Span<float> destination, ReadOnlySpan<float> source) =>
+        TensorPrimitives.Add(destination, source, destination);
+
+    /// <summary>Throws when a gradient span's length differs from its input's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckLength(int inputLength, int gradientLength, string inputName, string gradientName)
+    {
+        if (inputLength != gradientLength)
+        {
+            ThrowLengthMismatch(inputLength, gradientLength, inputName, gradientName);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLengthMismatch(int inputLength, int gradientLength, string inputName, string gradientName) =>
+        throw new ArgumentException(
+            $"The gradient span '{gradientName}' must have the same length as '{inputName}' ({inputLength}), but its length is {gradientLength}.",
+            gradientName);
+
+    private static int Grow(int capacity, int needed)
+    {
+        long target = Math.Max((long)capacity * 2, (long)capacity + needed);
+        if (target > Array.MaxLength)
+        {
+            target = Math.Max(Array.MaxLength, capacity + (long)needed);
+            if (target > Array.MaxLength)
+            {
+                throw new InvalidOperationException("The adjoint stack cannot grow beyond Array.MaxLength elements of one type.");
+            }
+        }
+
+        return (int)target;
+    }
+}
+
+/// <summary>A position in an <see cref="AdjointStorage"/> (see <see cref="AdjointStorage.GetMark"/>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct AdjointStorageMark(int Doubles, int Singles, int Ints, int Objects);
