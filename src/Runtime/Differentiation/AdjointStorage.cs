@@ -118,8 +118,14 @@ public sealed class AdjointStorage
     }
 
     /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{double})"/> into <paramref name="destination"/> and keeps it.</summary>
-    public void PeekSpan(Span<double> destination) =>
-        _doubles.AsSpan(_doubleCount - destination.Length, destination.Length).CopyTo(destination);
+    public void PeekSpan(Span<double> destination) => PeekSpan(destination, 0);
+
+    /// <summary>Copies a snapshot that lies <paramref name="depth"/> values below the top into <paramref name="destination"/> and keeps it.</summary>
+    public void PeekSpan(Span<double> destination, int depth) =>
+        _doubles.AsSpan(_doubleCount - depth - destination.Length, destination.Length).CopyTo(destination);
+
+    /// <summary>Reads the value <paramref name="depth"/> values below the top without removing it.</summary>
+    public double PeekDouble(int depth) => _doubles[_doubleCount - 1 - depth];
 
     /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{double})"/> into <paramref name="destination"/> and removes it.</summary>
     public void PopSpan(Span<double> destination)
@@ -171,8 +177,14 @@ public sealed class AdjointStorage
     }
 
     /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{float})"/> into <paramref name="destination"/> and keeps it.</summary>
-    public void PeekSpan(Span<float> destination) =>
-        _singles.AsSpan(_singleCount - destination.Length, destination.Length).CopyTo(destination);
+    public void PeekSpan(Span<float> destination) => PeekSpan(destination, 0);
+
+    /// <summary>Copies a snapshot that lies <paramref name="depth"/> values below the top into <paramref name="destination"/> and keeps it.</summary>
+    public void PeekSpan(Span<float> destination, int depth) =>
+        _singles.AsSpan(_singleCount - depth - destination.Length, destination.Length).CopyTo(destination);
+
+    /// <summary>Reads the value <paramref name="depth"/> values below the top without removing it.</summary>
+    public float PeekSingle(int depth) => _singles[_singleCount - 1 - depth];
 
     /// <summary>Copies the last snapshot pushed by <see cref="PushSpan(ReadOnlySpan{float})"/> into <paramref name="destination"/> and removes it.</summary>
     public void PopSpan(Span<float> destination)
@@ -211,6 +223,12 @@ public sealed class AdjointStorage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PopInt32() => _ints[--_intCount];
 
+    /// <summary>Reads the value <paramref name="depth"/> values below the top without removing it.</summary>
+    public int PeekInt32(int depth) => _ints[_intCount - 1 - depth];
+
+    /// <summary>Reads the decision <paramref name="depth"/> values below the top without removing it.</summary>
+    public bool PeekBoolean(int depth) => PeekInt32(depth) != 0;
+
     /// <summary>Pushes a branch decision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(bool value) => Push(value ? 1 : 0);
@@ -247,13 +265,12 @@ public sealed class AdjointStorage
         _objects[_objectCount++] = value;
     }
 
-    /// <summary>Pops the last pushed reference.</summary>
-    public T? PopReference<T>()
-        where T : class
+    /// <summary>Pops the last pushed reference (or boxed value).</summary>
+    public T PopReference<T>()
     {
         object? value = _objects[--_objectCount];
         _objects[_objectCount] = null;
-        return (T?)value;
+        return (T)value!;
     }
 
     // ---- adjoint buffers ------------------------------------------------------------------------------------

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using AutoDiffGen.Generator.Helpers;
+using AutoDiffGen.Generator.Model;
+using AutoDiffGen.Generator.Parsing;
+
+namespace AutoDiffGen.Generator.Differentiation;
+
+/// <summary>The differentiate stage's output: the file to emit, or the internal error that prevented it.</summary>
+internal sealed record DifferentiationResult(GeneratedFile? File, LocationInfo? ErrorLocation, string ErrorMethod, string? Error);
+
+/// <summary>
+/// Differentiate stage: from a <see cref="MethodModel"/> to the generated program (<see cref="GeneratedFile"/>):
+/// <c>MGradient</c>, <c>MAdjoint</c>, the GradientTape overload, and private adjoints of the helpers it calls.
+/// </summary>
+internal static class Differentiator
+{
+    public static DifferentiationResult Run(MethodModel model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new DifferentiationResult(Build(model, cancellationToken), null, model.Function.Name, null);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Any failure must surface as a diagnostic, never as a lost generator run (CS8785).
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return new DifferentiationResult(null, model.Location, model.Function.Name, exception.GetType().Name + ": " + exception.Message);
+        }
+    }
+
+    private static GeneratedFile Build(MethodModel model, CancellationToken cancellationToken)
+    {
+        FunctionModel root = model.Function;
+        string helperClass = root.Name + "Adjoints";
+        var helperNames = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FunctionModel helper in model.Helpers)
+        {
+            string name = helper.Name + "Adjoint";
+            for (int i = 2; !used.Add(name); i++)
+            {
+                name = helper.Name + "Adjoint" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            helperNames.Add(name);
+        }
+
+        var qualifiedHelpers = helperNames.Select(n => helperClass + "." + n).ToList();
+        var rootDifferentiator = new FunctionDifferentiator(root, isRoot: true, qualifiedHelpers);
+        CodeBlock rootBody = rootDifferentiator.BuildBody();
+
+        // Private adjoints for the helpers that are actually reached through calls with derivatives.
+        var helperMethods = new SortedDictionary<int, CodeMethod>();
+        var pending = new Queue<int>(rootDifferentiator.UsedHelpers);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int index = pending.Dequeue();
+            if (helperMethods.ContainsKey(index))
+            {
+                continue;
+            }
+
+            FunctionModel helper = model.Helpers[index];
+            var differentiator = new FunctionDifferentiator(helper, isRoot: false, qualifiedHelpers);
+            CodeBlock body = differentiator.BuildBody();
+            helperMethods[index] = HelperAdjoint(helper, helperNames[index], differentiator, body);
+            foreach (int next in differentiator.UsedHelpers)
+            {
+                pending.Enqueue(next);
+            }
+        }
+
+        var methods = new List<CodeMethod>
+        {
+            Gradient(model, rootDifferentiator),
+            Adjoint(model, rootDifferentiator, rootBody),
+        };
+        if (model.TensorOverload && TensorBridge.Build(model, rootDifferentiator) is { } bridge)
+        {
+            methods.Add(bridge);
+        }
+
+        CodeClass? helpers = helperMethods.Count == 0
+            ? null
+            : new CodeClass("private static", helperClass, helperMethods.Values.ToEquatableArray());
+        return new GeneratedFile(model.HintName, model.Namespace, model.ContainingTypes, methods.ToEquatableArray(), helpers);
+    }
+
+    private static IEnumerable<VariableModel> Parameters(FunctionModel function) => function.ParameterIds.Select(id => function.Variables[id]);
+
+    private static string Modifier(PassingMode kind) => kind switch
+    {
+        PassingMode.Ref => "ref ",
+        PassingMode.Out => "out ",
+        PassingMode.In => "in ",
+        _ => string.Empty,
+    };
+
+    private static IEnumerable<CodeParameter> OriginalParameters(FunctionModel function) =>
+        Parameters(function).Select(p => new CodeParameter(Modifier(p.RefKind), p.Type.Name, p.Name));
+
+    private static string One(TypeRef type) => type.Element == ValueKind.Single ? "1f" : "1.0";
+
+    private static CodeMethod Gradient(MethodModel model, FunctionDifferentiator differentiator)
+    {
+        FunctionModel f = model.Function;
+        var parameters = OriginalParameters(f).ToList();
+        var body = new List<CodeStmt>();
+        var arguments = Parameters(f).Select(p => new Argument(new NameExpr(p.Type, p.Name), PassingMode.Value)).ToList();
+        arguments.Add(new Argument(new LiteralExpr(f.ReturnType, One(f.ReturnType)), PassingMode.Value));
+        var docs = new List<string>
+        {
+            $"<summary>Computes <c>{f.Name}</c> and its gradient: one output per differentiable parameter (generated by AutoDiffGen).</summary>",
+        };
+        foreach (VariableModel p in Parameters(f))
+        {
+            docs.Add($"<param name=\"{p.BaseName}\">As for <c>{f.Name}</c>.</param>");
+        }
+
+        foreach (VariableModel p in Parameters(f))
+        {
+            string? output = differentiator.AdjointParameterName(p.Id);
+            if (output is null)
+            {
+                continue;
+            }
+
+            var outputExpr = new NameExpr(p.Type.IsCollection ? TypeRef.SpanOf(p.Type.ElementType) : p.Type, output);
+            if (p.Type.IsCollection)
+            {
+                parameters.Add(new CodeParameter(string.Empty, TypeRef.SpanOf(p.Type.ElementType).Name, output));
+                body.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, "global::AutoDiffGen.AdjointStorage.CheckLength", EquatableArray.Create(
+                    new Argument(new LengthExpr(new NameExpr(p.Type, p.Name)), PassingMode.Value),
+                    new Argument(new LengthExpr(outputExpr), PassingMode.Value),
+                    new Argument(new LiteralExpr(TypeRef.String, Literals.String(p.BaseName)), PassingMode.Value),
+                    new Argument(new LiteralExpr(TypeRef.String, Literals.String(output)), PassingMode.Value)))));
+                body.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, output + ".Clear", EquatableArray<Argument>.Empty)));
+                arguments.Add(new Argument(outputExpr, PassingMode.Value));
+                docs.Add($"<param name=\"{output}\">Receives d{f.Name}/d{p.BaseName}; its length must equal <paramref name=\"{p.BaseName}\"/>'s.</param>");
+            }
+            else
+            {
+                parameters.Add(new CodeParameter("out ", p.Type.Name, output));
+                body.Add(new CodeAssign(outputExpr, "=", Literals.Zero(p.Type)));
+                arguments.Add(new Argument(outputExpr, PassingMode.Ref));
+                docs.Add($"<param name=\"{output}\">Receives d{f.Name}/d{p.BaseName}.</param>");
+            }
+        }
+
+        docs.Add($"<returns>The value of <c>{f.Name}</c>.</returns>");
+        body.Add(new CodeReturn(new InvokeExpr(f.ReturnType, NameAllocator.Escape(f.Name + "Adjoint"), arguments.ToEquatableArray())));
+        return new CodeMethod(docs.ToEquatableArray(), model.Accessibility + " static", f.ReturnType.Name, f.Name + "Gradient",
+            parameters.ToEquatableArray(), new CodeBlock(body.ToEquatableArray()));
+    }
+
+    private static CodeMethod Adjoint(MethodModel model, FunctionDifferentiator differentiator, CodeBlock body)
+    {
+        FunctionModel f = model.Function;
+        var parameters = OriginalParameters(f).ToList();
+        parameters.Add(new CodeParameter(string.Empty, f.ReturnType.Name, differentiator.SeedName));
+        var docs = new List<string>
+        {
+            $"<summary>Computes <c>{f.Name}</c> and adds <paramref name=\"{differentiator.SeedName}\"/> times its gradient into the adjoints (reverse-mode building block, generated by AutoDiffGen).</summary>",
+        };
+        foreach (VariableModel p in Parameters(f))
+        {
+            docs.Add($"<param name=\"{p.BaseName}\">As for <c>{f.Name}</c>.</param>");
+        }
+
+        docs.Add($"<param name=\"{differentiator.SeedName}\">The adjoint of the result: the gradient is scaled by it.</param>");
+        AddAdjointParameters(f, differentiator, parameters, docs, f.Name);
+        docs.Add($"<returns>The value of <c>{f.Name}</c>.</returns>");
+        return new CodeMethod(docs.ToEquatableArray(), model.Accessibility + " static", f.ReturnType.Name, f.Name + "Adjoint", parameters.ToEquatableArray(), body);
+    }
+
+    private static void AddAdjointParameters(FunctionModel f, FunctionDifferentiator differentiator, List<CodeParameter> parameters, List<string>? docs, string name)
+    {
+        foreach (VariableModel p in Parameters(f))
+        {
+            string? output = differentiator.AdjointParameterName(p.Id);
+            if (output is null)
+            {
+                continue;
+            }
+
+            parameters.Add(p.Type.IsCollection
+                ? new CodeParameter(string.Empty, TypeRef.SpanOf(p.Type.ElementType).Name, output)
+                : new CodeParameter("ref ", p.Type.Name, output));
+            docs?.Add($"<param name=\"{output}\">Adjoint of <paramref name=\"{p.BaseName}\"/>: seed * d{name}/d{p.BaseName} is added to it.</param>");
+        }
+    }
+
+    private static CodeMethod HelperAdjoint(FunctionModel helper, string name, FunctionDifferentiator differentiator, CodeBlock body)
+    {
+        var parameters = OriginalParameters(helper).ToList();
+        if (helper.ReturnType.Element != ValueKind.Void)
+        {
+            parameters.Add(new CodeParameter(string.Empty, helper.ReturnType.Name, differentiator.SeedName));
+        }
+
+        AddAdjointParameters(helper, differentiator, parameters, null, helper.Name);
+        var docs = EquatableArray.Create($"<summary>Adjoint of <c>{helper.Method}</c>, differentiated because the [Differentiable] method calls it.</summary>");
+        return new CodeMethod(docs, "internal static", helper.ReturnType.Name, name, parameters.ToEquatableArray(), body);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoDiffGen.Generator.Analysis;
+using AutoDiffGen.Generator.Helpers;
+using AutoDiffGen.Generator.Model;
+using AutoDiffGen.Generator.Parsing;
+
+namespace AutoDiffGen.Generator.Differentiation;
+
+internal sealed partial class FunctionDifferentiator
+{
+    private bool _tapeUsed;
+    private readonly List<(int Id, string Buffer)> _workingBuffers = [];
+
+    public string SeedName => _seedName;
+
+    /// <summary>The adjoint parameter names, by parameter variable id (null where there is none).</summary>
+    public string? AdjointParameterName(int id) => HasAdjointParameter(Variable(id)) ? _adjointNames[id] : null;
+
+    /// <summary>Builds the adjoint's body: declarations, forward sweep, reverse sweep, result.</summary>
+    public CodeBlock BuildBody()
+    {
+        _tapeName = _names.Allocate("tape");
+        string markName = _names.Allocate("tapeMark");
+        PlanWorkingAdjoints();
+        foreach (VariableModel variable in _function.Variables)
+        {
+            if (variable.IsActive)
+            {
+                AdjointOf(variable.Id);
+            }
+        }
+
+        PlanConditionalFlags();
+        PlanRecording();
+
+        _tapeUsed = false;
+        var methodFrame = new Frame(-1, _exitName is null ? null : new NameExpr(TypeRef.Int32, _exitName));
+        List<CodeStmt> reverse = ReverseBlock(_function.Body.Statements, methodFrame);
+        List<CodeStmt> forward = Forward(_function.Body, []);
+
+        var body = new List<CodeStmt>();
+        if (_isRoot)
+        {
+            foreach (int id in _function.ParameterIds)
+            {
+                VariableModel parameter = Variable(id);
+                if (parameter.Type.IsCollection && HasAdjointParameter(parameter))
+                {
+                    body.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".CheckLength", EquatableArray.Create(
+                        new Argument(new LengthExpr(new VariableExpr(parameter.Type, id)), PassingMode.Value),
+                        new Argument(new LengthExpr(new NameExpr(TypeRef.SpanOf(parameter.Type.ElementType), _adjointNames[id]!)), PassingMode.Value),
+                        new Argument(new LiteralExpr(TypeRef.String, Literals.String(parameter.BaseName)), PassingMode.Value),
+                        new Argument(new LiteralExpr(TypeRef.String, Literals.String(_adjointNames[id]!)), PassingMode.Value)))));
+                }
+            }
+        }
+
+        // Declarations: every local is hoisted so that the reverse sweep sees the values the forward sweep left.
+        var locals = new List<CodeStmt>();
+        foreach (VariableModel variable in _function.Variables)
+        {
+            if (variable.Kind == VariableKind.Parameter)
+            {
+                continue;
+            }
+
+            locals.Add(variable.ConstantText is not null
+                ? new CodeDeclare(variable.Type, variable.Name, new LiteralExpr(variable.Type, variable.ConstantText), IsConst: true)
+                : new CodeDeclare(variable.Type, variable.Name, DefaultValue(variable.Type)));
+        }
+
+        if (_function.ReturnType.Element != ValueKind.Void)
+        {
+            locals.Add(new CodeDeclare(_function.ReturnType, _resultName, DefaultValue(_function.ReturnType)));
+        }
+
+        if (_exitName is not null)
+        {
+            locals.Add(new CodeDeclare(TypeRef.Int32, _exitName, Literals.Zero(TypeRef.Int32)));
+        }
+
+        foreach (LoopInfo loop in _loops.Values.OrderBy(l => l.Loop.LoopId))
+        {
+            if (loop.NeedsCount)
+            {
+                locals.Add(new CodeDeclare(TypeRef.Int32, loop.CountName, Literals.Zero(TypeRef.Int32)));
+                if (loop.Mode != ExitMode.None)
+                {
+                    locals.Add(new CodeDeclare(TypeRef.Int32, loop.ExitName, Literals.Zero(TypeRef.Int32)));
+                }
+            }
+        }
+
+        locals.AddRange(_localDeclarations);
+        if (locals.Count > 0)
+        {
+            body.Add(new CodeComment("Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them)."));
+            body.AddRange(locals);
+        }
+
+        var adjoints = new List<CodeStmt>(_adjointDeclarations);
+        foreach ((int id, string buffer) in _workingBuffers)
+        {
+            VariableModel parameter = Variable(id);
+            TypeRef array = TypeRef.ArrayOf(parameter.Type.ElementType);
+            adjoints.Add(new CodeDeclare(array, buffer, new InvokeExpr(array, Storage + ".RentZeroed<" + parameter.Type.ElementName + ">", Args(new LengthExpr(new VariableExpr(parameter.Type, id))))));
+        }
+
+        if (adjoints.Count > 0)
+        {
+            body.Add(new CodeComment("Adjoints: d(result)/d(value) for every active value."));
+            body.AddRange(adjoints);
+        }
+
+        var main = new List<CodeStmt> { new CodeComment("Forward sweep: the original computation, saving what the reverse sweep needs.") };
+        main.AddRange(forward);
+        var tail = new List<CodeStmt>();
+        if (_reverseLabel is not null)
+        {
+            tail.Add(new CodeLabel(_reverseLabel));
+        }
+
+        List<int> writtenArrays = _isRoot ? WrittenParameterArrays() : [];
+        foreach (int id in writtenArrays)
+        {
+            // The caller sees the array as the original method leaves it, whatever the reverse sweep restores.
+            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PushSpan", Args(new VariableExpr(Variable(id).Type, id)))));
+        }
+
+        tail.Add(new CodeComment("Reverse sweep: the statements in reverse order, accumulating adjoints."));
+        tail.AddRange(reverse);
+        foreach (int id in Enumerable.Reverse(writtenArrays))
+        {
+            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PopSpan", Args(new VariableExpr(Variable(id).Type, id)))));
+        }
+
+        foreach (KeyValuePair<int, string> working in _workingAdjoints.OrderBy(w => w.Key))
+        {
+            VariableModel parameter = Variable(working.Key);
+            if (parameter.Type.IsCollection)
+            {
+                var buffer = new NameExpr(TypeRef.ArrayOf(parameter.Type.ElementType), working.Value);
+                tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddInto", Args(
+                    new NameExpr(TypeRef.SpanOf(parameter.Type.ElementType), _adjointNames[working.Key]!),
+                    new SpanViewExpr(TypeRef.SpanOf(parameter.Type.ElementType), buffer, "AsSpan", EquatableArray.Create<Expr>(Literals.Zero(TypeRef.Int32), new LengthExpr(new VariableExpr(parameter.Type, working.Key))))))));
+                tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".Return", Args(buffer))));
+            }
+            else if (_adjointNames[working.Key] is { } output)
+            {
+                tail.Add(new CodeAssign(new NameExpr(parameter.Type, output), "+=", new NameExpr(parameter.Type, working.Value)));
+            }
+        }
+
+        tail.Add(new CodeReturn(_function.ReturnType.Element == ValueKind.Void ? null : new NameExpr(_function.ReturnType, _resultName)));
+        main.AddRange(tail);
+
+        if (_tapeUsed)
+        {
+            body.Add(new CodeDeclare(new TypeRef(Storage, ShapeKind.Scalar, ValueKind.Other), _tapeName, new NameExpr(TypeRef.Void, Storage + ".Current"), UseVar: true));
+            body.Add(new CodeDeclare(new TypeRef("global::AutoDiffGen.AdjointStorageMark", ShapeKind.Scalar, ValueKind.Other), markName,
+                new InvokeExpr(TypeRef.Void, _tapeName + ".GetMark", EquatableArray<Argument>.Empty), UseVar: true));
+            body.Add(new CodeTryFinally(Block(main), Block([new CodeExpression(new InvokeExpr(TypeRef.Void, _tapeName + ".Release", Args(new NameExpr(TypeRef.Void, markName))))])));
+        }
+        else
+        {
+            body.AddRange(main);
+        }
+
+        return (CodeBlock)CodeRewriter.Map(Block(body), e => ExprRewriter.Map(e, Named));
+    }
+
+    /// <summary>Generated code refers to variables by name.</summary>
+    public Expr? Named(Expr expr) => expr is VariableExpr v ? new NameExpr(v.Type, Variable(v.Id).Name) : null;
+
+    /// <summary>
+    /// Scalar parameters that the function reassigns, and (for the public adjoint) arrays it writes, accumulate
+    /// their adjoint in a local or pooled buffer that is added to the output at the end: the output itself must
+    /// only ever be added to.
+    /// </summary>
+    private void PlanWorkingAdjoints()
+    {
+        var written = new HashSet<int>();
+        foreach (Stmt stmt in IrWalker.AllStatements(_function.Body))
+        {
+            IrWalker.CollectWrites(stmt, written);
+        }
+
+        foreach (int id in _function.ParameterIds)
+        {
+            VariableModel parameter = Variable(id);
+            if (!HasAdjointParameter(parameter) || !parameter.IsActive)
+            {
+                continue;
+            }
+
+            if (parameter.Type.IsCollection)
+            {
+                if (_isRoot && _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id)))
+                {
+                    string buffer = _names.Allocate(_adjointNames[id] + "Work");
+                    _workingAdjoints[id] = buffer;
+                    _workingBuffers.Add((id, buffer));
+                }
+            }
+            else if (parameter.RefKind is PassingMode.Value or PassingMode.In && written.Contains(id))
+            {
+                string local = _names.Allocate(_adjointNames[id] + "Work");
+                _workingAdjoints[id] = local;
+                _adjointDeclarations.Add(new CodeDeclare(parameter.Type, local, Literals.Zero(parameter.Type)));
+            }
+        }
+    }
+
+    private List<int> WrittenParameterArrays()
+    {
+        var written = new HashSet<int>();
+        foreach (Stmt stmt in IrWalker.AllStatements(_function.Body))
+        {
+            IrWalker.CollectWrites(stmt, written);
+        }
+
+        var result = new List<int>();
+        foreach (int id in _function.ParameterIds)
+        {
+            VariableModel parameter = Variable(id);
+            if (parameter.Type.IsCollection && parameter.Type.Shape != ShapeKind.ReadOnlySpan &&
+                _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id)))
+            {
+                result.Add(id);
+                _ = Tape;
+                _tapeUsed = true;
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,226 @@
+using System.Collections.Generic;
+using System.Globalization;
+using AutoDiffGen.Generator.Analysis;
+using AutoDiffGen.Generator.Helpers;
+using AutoDiffGen.Generator.Model;
+
+namespace AutoDiffGen.Generator.Differentiation;
+
+internal sealed partial class FunctionDifferentiator
+{
+    /// <summary>How the reverse sweep learns how an iteration of a loop ended.</summary>
+    private enum ExitMode
+    {
+        /// <summary>Every iteration runs to its end.</summary>
+        None,
+
+        /// <summary>Only the last iteration can end early (break or return): one code per loop execution.</summary>
+        LastIteration,
+
+        /// <summary>Any iteration can end early (continue): one code per iteration.</summary>
+        EveryIteration,
+    }
+
+    private sealed class LoopInfo
+    {
+        public LoopInfo(LoopStmt loop, int depth)
+        {
+            Loop = loop;
+            Depth = depth;
+        }
+
+        public LoopStmt Loop { get; }
+
+        /// <summary>Number of loops around this one (0: not nested in a loop).</summary>
+        public int Depth { get; }
+
+        public List<int> ExitIds { get; } = [];
+
+        public List<int> ContinueIds { get; } = [];
+
+        public ExitMode Mode => ContinueIds.Count > 0 ? ExitMode.EveryIteration : ExitIds.Count > 0 ? ExitMode.LastIteration : ExitMode.None;
+
+        public bool NeedsCount { get; set; }
+
+        public string CountName { get; set; } = string.Empty;
+
+        public string ExitName { get; set; } = string.Empty;
+
+        public string StepName { get; set; } = string.Empty;
+    }
+
+    private enum JumpKind
+    {
+        Break,
+        Continue,
+        Return,
+    }
+
+    private readonly record struct Jump(int Id, JumpKind Kind, int LoopId);
+
+    private readonly Dictionary<int, LoopInfo> _loops = [];
+    private readonly Dictionary<object, int> _depth = new(ReferenceComparer.Instance);
+    private readonly Dictionary<object, Jump> _jumps = new(ReferenceComparer.Instance);
+    private readonly Dictionary<object, List<Jump>> _jumpsInside = new(ReferenceComparer.Instance);
+    private readonly HashSet<int> _allocated = [];
+    private readonly HashSet<int> _aliased = [];
+    private int _jumpCount;
+
+    private bool IsAllocatedHere(int id) => _allocated.Contains(id);
+
+    private int DepthOf(Stmt stmt) => _depth.TryGetValue(stmt, out int depth) ? depth : 0;
+
+    /// <summary>Numbers the jumps, finds tail returns, records loop nesting and how arrays are created.</summary>
+    private void AnalyzeStructure()
+    {
+        Walk(_function.Body, [], isTail: true);
+        foreach (LoopInfo loop in _loops.Values)
+        {
+            string baseName = LoopVariableName(loop.Loop) ?? "loop";
+            loop.CountName = _names.Allocate(baseName + "Count");
+            loop.StepName = _names.Allocate("step");
+            loop.ExitName = _names.Allocate(baseName + "Exit");
+        }
+
+        foreach (Stmt stmt in IrWalker.AllStatements(_function.Body))
+        {
+            (int target, Expr? value) = stmt switch
+            {
+                DeclareStmt d => (d.VariableId, d.Initializer),
+                AssignStmt { Target: VariableExpr v, Kind: AssignKind.Simple } a => (v.Id, a.Value),
+                _ => (-1, null),
+            };
+            if (target >= 0 && value is not null && Variable(target).Type.IsCollection)
+            {
+                (value is NewArrayExpr ? _allocated : _aliased).Add(target);
+            }
+        }
+    }
+
+    /// <summary>A readable base for a loop's bookkeeping names: its counter (i), or the foreach element.</summary>
+    private string? LoopVariableName(LoopStmt loop)
+    {
+        if (loop.Kind == LoopKind.ForEach && loop.Body.Statements.Count > 0 && loop.Body.Statements[0] is DeclareStmt element)
+        {
+            return Variable(element.VariableId).BaseName;
+        }
+
+        foreach (Stmt init in loop.Initializers)
+        {
+            switch (init)
+            {
+                case DeclareStmt d:
+                    return Variable(d.VariableId).BaseName;
+                case AssignStmt { Target: VariableExpr v }:
+                    return Variable(v.Id).BaseName;
+            }
+        }
+
+        return null;
+    }
+
+    private List<Jump> Walk(Stmt stmt, List<LoopInfo> loops, bool isTail)
+    {
+        _depth[stmt] = loops.Count;
+        var inside = new List<Jump>();
+        switch (stmt)
+        {
+            case BlockStmt block:
+                for (int i = 0; i < block.Statements.Count; i++)
+                {
+                    inside.AddRange(Walk(block.Statements[i], loops, isTail && i == block.Statements.Count - 1));
+                }
+
+                break;
+            case IfStmt s:
+                inside.AddRange(Walk(s.Then, loops, isTail));
+                if (s.Else is not null)
+                {
+                    inside.AddRange(Walk(s.Else, loops, isTail));
+                }
+
+                break;
+            case LoopStmt s:
+            {
+                var info = new LoopInfo(s, loops.Count);
+                _loops[s.LoopId] = info;
+                foreach (Stmt init in s.Initializers)
+                {
+                    inside.AddRange(Walk(init, loops, false));
+                }
+
+                var nested = new List<LoopInfo>(loops) { info };
+                inside.AddRange(Walk(s.Body, nested, false));
+                foreach (Stmt increment in s.Increments)
+                {
+                    inside.AddRange(Walk(increment, nested, false));
+                }
+
+                break;
+            }
+
+            case BreakStmt s:
+                inside.Add(NewJump(s, JumpKind.Break, s.LoopId));
+                _loops[s.LoopId].ExitIds.Add(_jumps[s].Id);
+                break;
+            case ContinueStmt s:
+                inside.Add(NewJump(s, JumpKind.Continue, s.LoopId));
+                _loops[s.LoopId].ExitIds.Add(_jumps[s].Id);
+                _loops[s.LoopId].ContinueIds.Add(_jumps[s].Id);
+                break;
+            case ReturnStmt s when !isTail:
+                Jump jump = NewJump(s, JumpKind.Return, -1);
+                inside.Add(jump);
+                foreach (LoopInfo loop in loops)
+                {
+                    loop.ExitIds.Add(jump.Id);
+                }
+
+                _exitName ??= _names.Allocate("exitPoint");
+                _reverseLabel ??= _names.Allocate("reverseSweep");
+                break;
+        }
+
+        _jumpsInside[stmt] = inside;
+        return inside;
+    }
+
+    private Jump NewJump(Stmt stmt, JumpKind kind, int loopId)
+    {
+        var jump = new Jump(++_jumpCount, kind, loopId);
+        _jumps[stmt] = jump;
+        return jump;
+    }
+
+    /// <summary>The jumps inside <paramref name="stmt"/> that leave the frame (the loop <paramref name="frameLoop"/>'s iteration, or the method for -1).</summary>
+    private IEnumerable<int> ExitsOfFrame(Stmt stmt, int frameLoop)
+    {
+        foreach (Jump jump in _jumpsInside[stmt])
+        {
+            if (jump.Kind == JumpKind.Return || (frameLoop >= 0 && jump.LoopId == frameLoop))
+            {
+                yield return jump.Id;
+            }
+        }
+    }
+
+    /// <summary>Whether control can reach the end of <paramref name="block"/> (it does not end with a jump or throw).</summary>
+    private static bool CanCompleteNormally(BlockStmt block)
+    {
+        if (block.Statements.IsEmpty)
+        {
+            return true;
+        }
+
+        return block.Statements[block.Statements.Count - 1] switch
+        {
+            BreakStmt or ContinueStmt or ThrowStmt => false,
+            ReturnStmt => false,
+            IfStmt { Else: not null } s => CanCompleteNormally(s.Then) || CanCompleteNormally(s.Else),
+            BlockStmt inner => CanCompleteNormally(inner),
+            _ => true,
+        };
+    }
+
+    private static string Id(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
