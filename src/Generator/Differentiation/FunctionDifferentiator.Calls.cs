@@ -69,7 +69,9 @@ internal sealed partial class FunctionDifferentiator
             Expr value = call.Arguments[saved.Key].Value;
             if (saved.Value == SaveMode.Local)
             {
-                code.Add(new CodeAssign(value, "=", new NameExpr(value.Type, plan.ArgumentLocals[saved.Key])));
+                // (During the to-be-recorded analysis the local has no name yet.)
+                string local = plan.ArgumentLocals.TryGetValue(saved.Key, out string? name) ? name : "saved";
+                code.Add(new CodeAssign(value, "=", new NameExpr(value.Type, local)));
                 continue;
             }
 

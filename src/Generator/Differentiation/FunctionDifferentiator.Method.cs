@@ -121,18 +121,21 @@ internal sealed partial class FunctionDifferentiator
             tail.Add(new CodeLabel(_reverseLabel));
         }
 
-        List<int> writtenArrays = _isRoot ? WrittenParameterArrays() : [];
-        foreach (int id in writtenArrays)
+        // The caller sees written arrays as the original method leaves them, whatever the reverse sweep restores.
+        List<(int Id, string Copy)> finalStates = _isRoot ? WrittenParameterArrays() : [];
+        foreach ((int id, string copy) in finalStates)
         {
-            // The caller sees the array as the original method leaves it, whatever the reverse sweep restores.
-            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PushSpan", Args(new VariableExpr(Variable(id).Type, id)))));
+            VariableModel parameter = Variable(id);
+            TypeRef array = TypeRef.ArrayOf(parameter.Type.ElementType);
+            tail.Add(new CodeDeclare(array, copy, new InvokeExpr(array, Storage + ".RentCopy<" + parameter.Type.ElementName + ">", Args(new VariableExpr(parameter.Type, id)))));
         }
 
         tail.Add(new CodeComment("Reverse sweep: the statements in reverse order, accumulating adjoints."));
         tail.AddRange(reverse);
-        foreach (int id in Enumerable.Reverse(writtenArrays))
+        foreach ((int id, string copy) in finalStates)
         {
-            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PopSpan", Args(new VariableExpr(Variable(id).Type, id)))));
+            VariableModel parameter = Variable(id);
+            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".RestoreAndReturn", Args(new NameExpr(TypeRef.ArrayOf(parameter.Type.ElementType), copy), new VariableExpr(parameter.Type, id)))));
         }
 
         foreach (KeyValuePair<int, string> working in _workingAdjoints.OrderBy(w => w.Key))
@@ -212,7 +215,8 @@ internal sealed partial class FunctionDifferentiator
         }
     }
 
-    private List<int> WrittenParameterArrays()
+    /// <summary>Parameter arrays the function writes, with the name of the copy that keeps their final state.</summary>
+    private List<(int Id, string Copy)> WrittenParameterArrays()
     {
         var written = new HashSet<int>();
         foreach (Stmt stmt in IrWalker.AllStatements(_function.Body))
@@ -220,16 +224,14 @@ internal sealed partial class FunctionDifferentiator
             IrWalker.CollectWrites(stmt, written);
         }
 
-        var result = new List<int>();
+        var result = new List<(int, string)>();
         foreach (int id in _function.ParameterIds)
         {
             VariableModel parameter = Variable(id);
             if (parameter.Type.IsCollection && parameter.Type.Shape != ShapeKind.ReadOnlySpan &&
                 _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id)))
             {
-                result.Add(id);
-                _ = Tape;
-                _tapeUsed = true;
+                result.Add((id, _names.Allocate(parameter.BaseName + "Final")));
             }
         }
 

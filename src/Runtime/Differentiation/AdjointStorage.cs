@@ -292,6 +292,21 @@ public sealed class AdjointStorage
         }
     }
 
+    /// <summary>Copies <paramref name="values"/> into a pooled buffer (see <see cref="RestoreAndReturn{T}(T[], Span{T})"/>).</summary>
+    public static T[] RentCopy<T>(ReadOnlySpan<T> values)
+    {
+        T[] array = ArrayPool<T>.Shared.Rent(values.Length);
+        values.CopyTo(array);
+        return array;
+    }
+
+    /// <summary>Copies a buffer from <see cref="RentCopy{T}(ReadOnlySpan{T})"/> back into <paramref name="destination"/> and returns it to the pool.</summary>
+    public static void RestoreAndReturn<T>(T[] copy, Span<T> destination)
+    {
+        copy.AsSpan(0, destination.Length).CopyTo(destination);
+        ArrayPool<T>.Shared.Return(copy);
+    }
+
     /// <summary>Adds <paramref name="source"/> element-wise into <paramref name="destination"/>.</summary>
     public static void AddInto(Span<double> destination, ReadOnlySpan<double> source) =>
         TensorPrimitives.Add(destination, source, destination);
