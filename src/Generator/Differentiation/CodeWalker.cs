@@ -30,6 +30,21 @@ internal static class CodeWalker
             case CodeIncrement i:
                 CollectTargetReads(i.Target, reads, true);
                 break;
+            case CodeExpression { Expression: InvokeExpr invoke }:
+                foreach (Argument argument in invoke.Arguments)
+                {
+                    // An out argument is written, not read.
+                    if (argument.Kind == PassingMode.Out)
+                    {
+                        CollectTargetReads(argument.Value, reads, false);
+                    }
+                    else
+                    {
+                        IrWalker.CollectReads(argument.Value, reads);
+                    }
+                }
+
+                break;
             case CodeExpression e:
                 IrWalker.CollectReads(e.Expression, reads);
                 break;
@@ -68,6 +83,22 @@ internal static class CodeWalker
                 IrWalker.CollectReads(r.Value, reads);
                 break;
         }
+    }
+
+    /// <summary>Whether generated code refers to the local <paramref name="name"/>.</summary>
+    public static bool UsesName(IEnumerable<CodeStmt> code, string name)
+    {
+        bool found = false;
+        foreach (CodeStmt stmt in code)
+        {
+            CodeRewriter.Map(stmt, e => ExprRewriter.Map(e, node =>
+            {
+                found |= node is NameExpr n && n.Name == name;
+                return null;
+            }));
+        }
+
+        return found;
     }
 
     private static void CollectTargetReads(Expr target, HashSet<int> reads, bool readsTarget)

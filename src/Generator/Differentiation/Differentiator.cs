@@ -35,8 +35,13 @@ internal static class Differentiator
         }
     }
 
+    /// <summary>Lets tests make the differentiator fail, to check that failures surface as AD0014.</summary>
+    [ThreadStatic]
+    internal static Action<MethodModel>? FaultForTests;
+
     private static GeneratedFile Build(MethodModel model, CancellationToken cancellationToken)
     {
+        FaultForTests?.Invoke(model);
         FunctionModel root = model.Function;
         string helperClass = root.Name + "Adjoints";
         var helperNames = new List<string>();

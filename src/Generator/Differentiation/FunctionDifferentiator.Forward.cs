@@ -190,7 +190,7 @@ internal sealed partial class FunctionDifferentiator
                     if (l.NeedsCount)
                     {
                         bool isTarget = info.Kind == JumpKind.Return || info.LoopId == l.Loop.LoopId;
-                        if (isTarget)
+                        if (isTarget && l.Mode != ExitMode.None)
                         {
                             bool stepPushesExit = l.Mode == ExitMode.EveryIteration && l.Loop.Kind is LoopKind.For or LoopKind.ForEach;
                             var exit = new NameExpr(TypeRef.Int32, l.ExitName);

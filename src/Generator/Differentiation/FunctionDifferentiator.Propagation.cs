@@ -125,6 +125,11 @@ internal sealed partial class FunctionDifferentiator
                 return;
             }
 
+            case BinaryOp.Multiply when b.Left == b.Right && IsSimple(b.Left):
+                // x * x
+                Propagate(b.Left, Multiply(Multiply(Literals.Number(b.Type, 2), seed), b.Left), code);
+                return;
+
             case BinaryOp.Multiply:
             {
                 Expr s = leftActive && rightActive ? Shareable(seed, name, code) : seed;

@@ -243,29 +243,17 @@ internal sealed partial class FunctionDifferentiator
         var code = new List<CodeStmt> { new CodeComment(s.Source) };
         if (info.Depth > 0)
         {
-            if (info.Mode == ExitMode.LastIteration)
-            {
-                code.Add(new CodeAssign(new NameExpr(TypeRef.Int32, info.ExitName), "=", Pop(TypeRef.Int32)));
-            }
-
             code.Add(new CodeAssign(count, "=", Pop(TypeRef.Int32)));
         }
 
         var iteration = new List<CodeStmt>();
-        if (exitCode is NameExpr exitName)
-        {
-            Expr exitValue = info.Mode == ExitMode.EveryIteration
-                ? Pop(TypeRef.Int32)
-                : new ConditionalExpr(TypeRef.Int32, new BinaryExpr(TypeRef.Boolean, BinaryOp.Equals, step, count), new NameExpr(TypeRef.Int32, info.ExitName), Literals.Zero(TypeRef.Int32));
-            iteration.Add(new CodeDeclare(TypeRef.Int32, exitName.Name, exitValue));
-        }
-
+        var ranIncrementCode = new List<CodeStmt>();
         if (increments.Count > 0)
         {
             // The increments ran after every iteration that ended normally or with continue.
             if (exitCode is null)
             {
-                iteration.AddRange(increments);
+                ranIncrementCode.AddRange(increments);
             }
             else
             {
@@ -276,10 +264,26 @@ internal sealed partial class FunctionDifferentiator
                         new BinaryExpr(TypeRef.Boolean, BinaryOp.Equals, exitCode, new LiteralExpr(TypeRef.Int32, Id(id))));
                 }
 
-                iteration.Add(new CodeIf(ranIncrement, Block(increments), null));
+                ranIncrementCode.Add(new CodeIf(ranIncrement, Block(increments), null));
             }
         }
 
+        // The exit code is only recorded (forward) and recovered (here) when the reverse sweep tests it.
+        info.ExitCodeUsed = exitCode is NameExpr used && (CodeWalker.UsesName(body, used.Name) || CodeWalker.UsesName(ranIncrementCode, used.Name));
+        if (info.ExitCodeUsed && exitCode is NameExpr exitName)
+        {
+            if (info.Depth > 0 && info.Mode == ExitMode.LastIteration)
+            {
+                code.Insert(1, new CodeAssign(new NameExpr(TypeRef.Int32, info.ExitName), "=", Pop(TypeRef.Int32)));
+            }
+
+            Expr exitValue = info.Mode == ExitMode.EveryIteration
+                ? Pop(TypeRef.Int32)
+                : new ConditionalExpr(TypeRef.Int32, new BinaryExpr(TypeRef.Boolean, BinaryOp.Equals, step, count), new NameExpr(TypeRef.Int32, info.ExitName), Literals.Zero(TypeRef.Int32));
+            iteration.Add(new CodeDeclare(TypeRef.Int32, exitName.Name, exitValue));
+        }
+
+        iteration.AddRange(ranIncrementCode);
         iteration.AddRange(body);
         code.Add(new CodeFor(
             EquatableArray.Create<CodeStmt>(new CodeDeclare(TypeRef.Int32, info.StepName, count)),

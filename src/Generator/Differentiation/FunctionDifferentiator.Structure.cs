@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using AutoDiffGen.Generator.Analysis;
 using AutoDiffGen.Generator.Helpers;
 using AutoDiffGen.Generator.Model;
@@ -38,7 +39,10 @@ internal sealed partial class FunctionDifferentiator
 
         public List<int> ContinueIds { get; } = [];
 
-        public ExitMode Mode => ContinueIds.Count > 0 ? ExitMode.EveryIteration : ExitIds.Count > 0 ? ExitMode.LastIteration : ExitMode.None;
+        public ExitMode Mode => !ExitCodeUsed ? ExitMode.None : ContinueIds.Count > 0 ? ExitMode.EveryIteration : ExitIds.Count > 0 ? ExitMode.LastIteration : ExitMode.None;
+
+        /// <summary>Whether the reverse sweep needs to know how iterations ended (decided when it is generated).</summary>
+        public bool ExitCodeUsed { get; set; } = true;
 
         public bool NeedsCount { get; set; }
 
@@ -70,6 +74,58 @@ internal sealed partial class FunctionDifferentiator
 
     private int DepthOf(Stmt stmt) => _depth.TryGetValue(stmt, out int depth) ? depth : 0;
 
+    /// <summary>
+    /// Moves the statements that follow an <c>if</c> whose branch ends with <c>return</c> into its other branch, so that
+    /// guard clauses need no jump bookkeeping: <c>if (c) { return a; } b; return d;</c> becomes
+    /// <c>if (c) { return a; } else { b; return d; }</c>.
+    /// </summary>
+    private static BlockStmt Restructure(BlockStmt block)
+    {
+        var statements = new List<Stmt>();
+        for (int k = 0; k < block.Statements.Count; k++)
+        {
+            Stmt stmt = RestructureNested(block.Statements[k]);
+            bool hasRest = k < block.Statements.Count - 1;
+            if (hasRest && stmt is IfStmt s)
+            {
+                var rest = new BlockStmt(block.Source, block.Statements.Skip(k + 1).ToEquatableArray());
+                if (EndsWithReturn(s.Then) && (s.Else is null || CanCompleteNormally(s.Else)))
+                {
+                    BlockStmt otherwise = s.Else is null ? rest : new BlockStmt(s.Else.Source, s.Else.Statements.Concat(rest.Statements).ToEquatableArray());
+                    statements.Add(s with { Else = Restructure(otherwise) });
+                    return new BlockStmt(block.Source, statements.ToEquatableArray());
+                }
+
+                if (s.Else is not null && EndsWithReturn(s.Else) && CanCompleteNormally(s.Then))
+                {
+                    statements.Add(s with { Then = Restructure(new BlockStmt(s.Then.Source, s.Then.Statements.Concat(rest.Statements).ToEquatableArray())) });
+                    return new BlockStmt(block.Source, statements.ToEquatableArray());
+                }
+            }
+
+            statements.Add(stmt);
+        }
+
+        return new BlockStmt(block.Source, statements.ToEquatableArray());
+    }
+
+    private static Stmt RestructureNested(Stmt stmt) => stmt switch
+    {
+        BlockStmt b => Restructure(b),
+        IfStmt s => s with { Then = Restructure(s.Then), Else = s.Else is null ? null : Restructure(s.Else) },
+        LoopStmt s => s with { Body = Restructure(s.Body) },
+        _ => stmt,
+    };
+
+    private static bool EndsWithReturn(BlockStmt block) =>
+        !block.Statements.IsEmpty && block.Statements[block.Statements.Count - 1] switch
+        {
+            ReturnStmt => true,
+            IfStmt { Else: not null } s => EndsWithReturn(s.Then) && EndsWithReturn(s.Else),
+            BlockStmt inner => EndsWithReturn(inner),
+            _ => false,
+        };
+
     /// <summary>Numbers the jumps, finds tail returns, records loop nesting and how arrays are created.</summary>
     private void AnalyzeStructure()
     {
@@ -78,7 +134,7 @@ internal sealed partial class FunctionDifferentiator
         {
             string baseName = LoopVariableName(loop.Loop) ?? "loop";
             loop.CountName = _names.Allocate(baseName + "Count");
-            loop.StepName = _names.Allocate("step");
+            loop.StepName = _names.Allocate(baseName + "Step");
             loop.ExitName = _names.Allocate(baseName + "Exit");
         }
 

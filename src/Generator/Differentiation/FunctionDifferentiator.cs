@@ -41,7 +41,7 @@ internal sealed partial class FunctionDifferentiator
     /// <param name="helperAdjoints">Qualified names of the helpers' adjoints, by helper index.</param>
     public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)
     {
-        _function = function;
+        _function = function with { Body = Restructure(function.Body) };
         _isRoot = isRoot;
         _helperAdjoints = helperAdjoints;
         _names = new NameAllocator(function.Variables.Select(v => v.BaseName));

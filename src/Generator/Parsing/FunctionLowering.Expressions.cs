@@ -94,6 +94,12 @@ internal sealed partial class FunctionLowering
                 return new DefaultExpr(TypeRef.Double);
 
             default:
+                if (operation.Syntax.IsKind(SyntaxKind.PointerIndirectionExpression) || operation.Syntax.IsKind(SyntaxKind.PointerMemberAccessExpression))
+                {
+                    Report(Descriptors.UnsafeCode, operation.Syntax.GetLocation(), _source);
+                    return new DefaultExpr(TypeRef.Double);
+                }
+
                 if (operation.Syntax.IsKind(SyntaxKind.StackAllocArrayCreationExpression) || operation.Syntax.IsKind(SyntaxKind.ImplicitStackAllocArrayCreationExpression))
                 {
                     return Unsupported(operation, "stackalloc", "; allocate an array with new instead (its adjoint buffer is pooled)");

@@ -303,8 +303,8 @@ internal sealed partial class FunctionLowering
                 return null;
 
             case ILabeledOperation labeled:
-                Report(Descriptors.UnsupportedStatement, labeled.Syntax.GetLocation(), _source, "a label (goto target)", "; use loops with break and continue");
-                return null;
+                // The goto that targets it is what gets reported; the labelled statement itself is fine.
+                return labeled.Operation is null ? null : LowerStatementCore(labeled.Operation, output);
 
             default:
                 ReportUnsupportedStatement(operation);

@@ -49,8 +49,9 @@ internal static class MethodParser
     {
         if (context.TargetNode is not MethodDeclarationSyntax declaration || context.TargetSymbol is not IMethodSymbol method)
         {
+            Location target = context.TargetNode is LocalFunctionStatementSyntax local ? local.Identifier.GetLocation() : context.TargetNode.GetLocation();
             return new ParseResult(null, ImmutableArray.Create(Diagnostic.Create(
-                Descriptors.DifferentiableLocalFunction, context.TargetNode.GetLocation(), context.TargetSymbol.Name, "local functions marked [Differentiable]")));
+                Descriptors.DifferentiableLocalFunction, target, context.TargetSymbol.Name, "local functions marked [Differentiable]")));
         }
 
         var parse = new ParseContext(context.SemanticModel.Compilation, method, cancellationToken);
@@ -101,7 +102,7 @@ internal static class MethodParser
             annotatedHelpers.ToEquatableArray(),
             context.SemanticModel.Compilation.GetTypeByMetadataName("AutoDiffGen.Tensor`1") is not null,
             LocationInfo.From(location));
-        return new ParseResult(model, parse.Diagnostics.ToImmutableArray());
+        return new ParseResult(model, parse.Diagnostics.Count == 0 ? ImmutableArray<Diagnostic>.Empty : parse.Diagnostics.ToImmutableArray());
     }
 
     private static void CheckSignature(ParseContext parse, IMethodSymbol method, MethodDeclarationSyntax declaration, Location location)

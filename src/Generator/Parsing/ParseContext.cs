@@ -46,6 +46,19 @@ internal sealed class ParseContext
             HasErrors = true;
         }
 
+        // One construct, one diagnostic: a declaration of an unsupported type is not reported again for its
+        // initializer, and unsafe code is reported once per method.
+        foreach (Diagnostic existing in Diagnostics)
+        {
+            if (existing.Id == descriptor.Id && location is not null && existing.Location.SourceTree == location.SourceTree &&
+                (existing.Location.SourceSpan.IntersectsWith(location.SourceSpan) ||
+                 existing.Location.GetLineSpan().StartLinePosition.Line == location.GetLineSpan().StartLinePosition.Line ||
+                 descriptor.Id == AutoDiffGen.Generator.Diagnostics.Descriptors.UnsafeCode.Id))
+            {
+                return;
+            }
+        }
+
         Diagnostics.Add(Diagnostic.Create(descriptor, location, arguments));
     }
 
