@@ -128,6 +128,21 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void AD0006_array_passed_through_an_interface_conversion_is_not_silently_dropped()
+    {
+        Diagnostic d = Expect("AD0006", Usings + """
+            using System.Linq;
+
+            static partial class C
+            {
+                [Differentiable]
+                static double F(double[] x) => 2 * [|x.Max()|];
+            }
+            """);
+        Assert.Contains("'Enumerable.Max'", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AD0007_writes_to_a_static_field() => Expect("AD0007", Usings + """
         static partial class C
         {

@@ -123,6 +123,12 @@ internal sealed class ActivityAnalysis
                         bool value = IsVaried(a.Value) || (a.Kind != AssignKind.Simple && IsVaried(a.Target));
                         changed |= MarkVaried(TargetVariable(a.Target), value);
                         break;
+                    case BulkStmt b when b.Input is not null:
+                        bool input = b.Kind == BulkKind.Copy
+                            ? IrWalker.RootVariable(b.Input) is int source && source >= 0 && _varied[ClassOf(source)]
+                            : IsVaried(b.Input);
+                        changed |= MarkVaried(IrWalker.RootVariable(b.Target), input);
+                        break;
                 }
 
                 foreach (Expr expr in IrWalker.OwnExpressions(stmt))
@@ -183,7 +189,7 @@ internal sealed class ActivityAnalysis
             }
 
             if (DependsOn(argument.Value, id => _varied[ClassOf(id)]) ||
-                (argument.Value.Type.IsFloatingCollection && IrWalker.RootVariable(argument.Value) is int root && root >= 0 && _varied[ClassOf(root)]))
+                (IrWalker.IsFloatingCollection(argument.Value) && IrWalker.RootVariable(argument.Value) is int root && root >= 0 && _varied[ClassOf(root)]))
             {
                 return true;
             }
@@ -218,11 +224,15 @@ internal sealed class ActivityAnalysis
                 return m.Type.IsFloating && !DerivativeIsZero(m.Function) && m.Arguments.Any(a => DependsOn(a, variable));
             case CallExpr call:
                 return call.Type.IsFloating && call.Arguments.Any(a => a.Kind != PassingMode.Out &&
-                    (DependsOn(a.Value, variable) || (a.Value.Type.IsFloatingCollection && IrWalker.RootVariable(a.Value) is int r && r >= 0 && variable(r))));
+                    (DependsOn(a.Value, variable) || (IrWalker.IsFloatingCollection(a.Value) && IrWalker.RootVariable(a.Value) is int r && r >= 0 && variable(r))));
+            case ReduceExpr reduce:
+                return reduce.Type.IsFloating && reduce.Sources.Any(s => IrWalker.RootVariable(s) is int reduced && reduced >= 0 && variable(reduced));
             case SpanViewExpr s:
                 return DependsOn(s.Source, variable);
             case NewArrayExpr n:
                 return n.Initializer.Any(e => DependsOn(e, variable));
+            case CopyArrayExpr c:
+                return IrWalker.RootVariable(c.Source) is int copied && copied >= 0 && variable(copied);
             default:
                 return false;
         }
@@ -275,6 +285,11 @@ internal sealed class ActivityAnalysis
                         }
 
                         break;
+                    case BulkStmt { Input: not null } b when IrWalker.RootVariable(b.Target) is int target && target >= 0 && _useful[ClassOf(target)]:
+                        changed |= b.Kind == BulkKind.Copy
+                            ? IrWalker.RootVariable(b.Input) is int source && source >= 0 && MarkUseful(source)
+                            : MarkReadsUseful(b.Input);
+                        break;
                 }
 
                 foreach (Expr expr in IrWalker.OwnExpressions(stmt))
@@ -290,7 +305,7 @@ internal sealed class ActivityAnalysis
                                 foreach (Argument argument in call.Arguments)
                                 {
                                     changed |= MarkReadsUseful(argument.Value);
-                                    if (argument.Value.Type.IsFloatingCollection && IrWalker.RootVariable(argument.Value) is int root && root >= 0)
+                                    if (IrWalker.IsFloatingCollection(argument.Value) && IrWalker.RootVariable(argument.Value) is int root && root >= 0)
                                     {
                                         changed |= MarkUseful(root);
                                     }

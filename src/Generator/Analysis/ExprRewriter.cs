@@ -36,6 +36,8 @@ internal static class ExprRewriter
             NewArrayExpr e => e with { Length = e.Length is null ? null : M(e.Length), Initializer = e.Initializer.Select(M).ToEquatableArray() },
             StopGradientExpr e => e with { Operand = M(e.Operand) },
             SpanViewExpr e => e with { Source = M(e.Source), Arguments = e.Arguments.Select(M).ToEquatableArray() },
+            CopyArrayExpr e => e with { Source = M(e.Source), Call = M(e.Call) },
+            ReduceExpr e => e with { Sources = e.Sources.Select(M).ToEquatableArray(), Call = M(e.Call) },
             InvokeExpr e => e with { Arguments = e.Arguments.Select(A).ToEquatableArray() },
             ObjectCreationExpr e => e with { Arguments = e.Arguments.Select(A).ToEquatableArray() },
             InterpolatedStringExpr e => e with { Parts = e.Parts.Select(p => p.Value is null ? p : p with { Value = M(p.Value) }).ToEquatableArray() },

@@ -102,6 +102,16 @@ internal static class IrWalker
                 }
 
                 break;
+            case CopyArrayExpr e:
+                yield return e.Source;
+                break;
+            case ReduceExpr e:
+                foreach (Expr source in e.Sources)
+                {
+                    yield return source;
+                }
+
+                break;
         }
     }
 
@@ -147,6 +157,14 @@ internal static class IrWalker
                 break;
             case ThrowStmt s:
                 yield return s.Exception;
+                break;
+            case BulkStmt s:
+                yield return s.Target;
+                if (s.Input is not null)
+                {
+                    yield return s.Input;
+                }
+
                 break;
         }
     }
@@ -204,6 +222,12 @@ internal static class IrWalker
         }
     }
 
+    /// <summary>The expression without the conversions around it (double[] passed as IEnumerable&lt;double&gt;, ...).</summary>
+    public static Expr StripConversions(Expr expr) => expr is ConvertExpr c ? StripConversions(c.Operand) : expr;
+
+    /// <summary>Whether <paramref name="expr"/> is (a conversion of) an array or span of float or double.</summary>
+    public static bool IsFloatingCollection(Expr expr) => StripConversions(expr).Type.IsFloatingCollection;
+
     /// <summary>The variable an array or span expression ultimately refers to (through views and conversions), or -1.</summary>
     public static int RootVariable(Expr expr) => expr switch
     {
@@ -230,6 +254,9 @@ internal static class IrWalker
                         written.Add(target);
                     }
 
+                    break;
+                case BulkStmt b when RootVariable(b.Target) is int bulkTarget && bulkTarget >= 0:
+                    written.Add(bulkTarget);
                     break;
             }
 

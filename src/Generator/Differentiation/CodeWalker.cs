@@ -8,79 +8,141 @@ namespace AutoDiffGen.Generator.Differentiation;
 /// <summary>Traversals of generated code.</summary>
 internal static class CodeWalker
 {
-    /// <summary>Adds the primal variables that <paramref name="stmt"/> reads (assignment targets excluded, their indices included).</summary>
-    public static void CollectReads(CodeStmt stmt, HashSet<int> reads)
+    /// <summary>
+    /// Adds the primal variables that <paramref name="stmt"/> reads: <paramref name="contents"/> for values and
+    /// array elements, <paramref name="references"/> for array variables used only as references (their length,
+    /// views of them). Assignment targets are writes; their indices are reads.
+    /// </summary>
+    public static void CollectReads(CodeStmt stmt, HashSet<int> contents, HashSet<int> references)
     {
+        void Value(Expr? e)
+        {
+            if (e is not null)
+            {
+                ReadsOf(e, contents, references);
+            }
+        }
+
         switch (stmt)
         {
             case CodeBlock block:
                 foreach (CodeStmt s in block.Statements)
                 {
-                    CollectReads(s, reads);
+                    CollectReads(s, contents, references);
                 }
 
                 break;
-            case CodeDeclare { Value: not null } d:
-                IrWalker.CollectReads(d.Value, reads);
+            case CodeDeclare d:
+                Value(d.Value);
                 break;
             case CodeAssign a:
-                CollectTargetReads(a.Target, reads, a.Operator != "=");
-                IrWalker.CollectReads(a.Value, reads);
+                Target(a.Target, contents, references, a.Operator != "=");
+                Value(a.Value);
                 break;
             case CodeIncrement i:
-                CollectTargetReads(i.Target, reads, true);
-                break;
-            case CodeExpression { Expression: InvokeExpr invoke }:
-                foreach (Argument argument in invoke.Arguments)
-                {
-                    // An out argument is written, not read.
-                    if (argument.Kind == PassingMode.Out)
-                    {
-                        CollectTargetReads(argument.Value, reads, false);
-                    }
-                    else
-                    {
-                        IrWalker.CollectReads(argument.Value, reads);
-                    }
-                }
-
+                Target(i.Target, contents, references, true);
                 break;
             case CodeExpression e:
-                IrWalker.CollectReads(e.Expression, reads);
+                Value(e.Expression);
                 break;
             case CodeIf i:
-                IrWalker.CollectReads(i.Condition, reads);
-                CollectReads(i.Then, reads);
+                Value(i.Condition);
+                CollectReads(i.Then, contents, references);
                 if (i.Else is not null)
                 {
-                    CollectReads(i.Else, reads);
+                    CollectReads(i.Else, contents, references);
                 }
 
                 break;
             case CodeFor f:
                 foreach (CodeStmt s in f.Initializers)
                 {
-                    CollectReads(s, reads);
+                    CollectReads(s, contents, references);
                 }
 
-                if (f.Condition is not null)
-                {
-                    IrWalker.CollectReads(f.Condition, reads);
-                }
-
+                Value(f.Condition);
                 foreach (CodeStmt s in f.Steps)
                 {
-                    CollectReads(s, reads);
+                    CollectReads(s, contents, references);
                 }
 
-                CollectReads(f.Body, reads);
+                CollectReads(f.Body, contents, references);
                 break;
             case CodeWhile w:
-                IrWalker.CollectReads(w.Condition, reads);
-                CollectReads(w.Body, reads);
+                Value(w.Condition);
+                CollectReads(w.Body, contents, references);
                 break;
-            case CodeReturn { Value: not null } r:
-                IrWalker.CollectReads(r.Value, reads);
+            case CodeReturn r:
+                Value(r.Value);
+                break;
+        }
+    }
+
+    private static void ReadsOf(Expr expr, HashSet<int> contents, HashSet<int> references)
+    {
+        switch (expr)
+        {
+            case VariableExpr v:
+                (v.Type.IsCollection ? references : contents).Add(v.Id);
+                return;
+            case ElementExpr e:
+                if (IrWalker.RootVariable(e.Collection) is int root && root >= 0)
+                {
+                    contents.Add(root);
+                }
+
+                ReadsOf(e.Collection, contents, references);
+                ReadsOf(e.Index, contents, references);
+                return;
+            case InvokeExpr or CallExpr:
+                // A whole array passed to a method is read element by element (an out argument is written).
+                foreach (Argument argument in expr is InvokeExpr invoke ? invoke.Arguments : ((CallExpr)expr).Arguments)
+                {
+                    if (argument.Kind == PassingMode.Out)
+                    {
+                        Target(argument.Value, contents, references, false);
+                        continue;
+                    }
+
+                    if (IrWalker.StripConversions(argument.Value).Type.IsCollection && IrWalker.RootVariable(argument.Value) is int passed && passed >= 0)
+                    {
+                        contents.Add(passed);
+                    }
+
+                    ReadsOf(argument.Value, contents, references);
+                }
+
+                if (expr is CallExpr { Receiver: not null } call)
+                {
+                    ReadsOf(call.Receiver, contents, references);
+                }
+
+                return;
+            default:
+                foreach (Expr child in IrWalker.Children(expr))
+                {
+                    ReadsOf(child, contents, references);
+                }
+
+                return;
+        }
+    }
+
+    private static void Target(Expr target, HashSet<int> contents, HashSet<int> references, bool readsTarget)
+    {
+        switch (target)
+        {
+            case VariableExpr v when readsTarget:
+                (v.Type.IsCollection ? references : contents).Add(v.Id);
+                break;
+            case ElementExpr e:
+                if (readsTarget && IrWalker.RootVariable(e.Collection) is int root && root >= 0)
+                {
+                    contents.Add(root);
+                }
+
+                ReadsOf(e.Collection, contents, references);
+                ReadsOf(e.Index, contents, references);
                 break;
         }
     }
@@ -100,20 +162,6 @@ internal static class CodeWalker
 
         return found;
     }
-
-    private static void CollectTargetReads(Expr target, HashSet<int> reads, bool readsTarget)
-    {
-        switch (target)
-        {
-            case VariableExpr v when readsTarget:
-                reads.Add(v.Id);
-                break;
-            case ElementExpr e:
-                IrWalker.CollectReads(e.Collection, reads);
-                IrWalker.CollectReads(e.Index, reads);
-                break;
-        }
-    }
 }
 
 /// <summary>Rebuilds generated code with its expressions rewritten.</summary>
@@ -125,7 +173,7 @@ internal static class CodeRewriter
         CodeBlock B(CodeBlock b) => (CodeBlock)Map(b, map);
         return stmt switch
         {
-            CodeBlock b => new CodeBlock(System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(b.Statements, s => Map(s, map))).ToEquatableArray()),
+            CodeBlock b => new CodeBlock(System.Linq.Enumerable.Select(b.Statements, s => Map(s, map)).ToEquatableArray()),
             CodeDeclare d => d with { Value = d.Value is null ? null : E(d.Value) },
             CodeAssign a => a with { Target = E(a.Target), Value = E(a.Value) },
             CodeIncrement i => i with { Target = E(i.Target) },

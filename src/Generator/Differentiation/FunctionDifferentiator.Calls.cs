@@ -14,7 +14,7 @@ internal sealed partial class FunctionDifferentiator
 
     private bool CallHasActiveInput(CallExpr call) => call.Arguments.Any(a =>
         a.Kind != PassingMode.Out &&
-        (IsActive(a.Value) || (a.Value.Type.IsFloatingCollection && IrWalker.RootVariable(a.Value) is int root && root >= 0 && IsActiveVariable(root)) ||
+        (IsActive(a.Value) || (IrWalker.IsFloatingCollection(a.Value) && IrWalker.RootVariable(a.Value) is int root && root >= 0 && IsActiveVariable(root)) ||
          (a.Kind == PassingMode.Ref && IsActiveTarget(a.Value))));
 
     /// <summary>Whether a call has derivatives to propagate (it has a derivative and a differentiable input).</summary>

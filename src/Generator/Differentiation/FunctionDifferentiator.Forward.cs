@@ -277,6 +277,10 @@ internal sealed partial class FunctionDifferentiator
         {
             switch (plan.Target)
             {
+                case SaveMode.Tape when leaf is BulkStmt:
+                    // A bulk write overwrites the contents of its target view.
+                    code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PushSpan", Args(target))));
+                    break;
                 case SaveMode.Tape:
                     code.Add(Push(target));
                     if (target is VariableExpr { Type.IsCollection: true } array && IsActiveVariable(array.Id) && IsAllocatedHere(array.Id))
@@ -323,6 +327,9 @@ internal sealed partial class FunctionDifferentiator
             case CallStmt c:
                 code.Add(new CodeExpression(WithFlags(c.Call)));
                 break;
+            case BulkStmt b:
+                code.Add(new CodeExpression(b.Call));
+                break;
             case ReturnStmt { Value: not null } r:
                 code.Add(new CodeAssign(new NameExpr(r.Value.Type, _resultName), "=", WithFlags(r.Value)));
                 break;
@@ -348,9 +355,14 @@ internal sealed partial class FunctionDifferentiator
         }
 
         NameExpr adjoint = AdjointOf(id);
-        if (value is NewArrayExpr creation)
+        if (value is NewArrayExpr or CopyArrayExpr)
         {
-            Expr length = creation.Length ?? new LiteralExpr(TypeRef.Int32, Id(creation.Initializer.Count));
+            Expr length = value switch
+            {
+                NewArrayExpr { Length: not null } n => n.Length,
+                NewArrayExpr n => new LiteralExpr(TypeRef.Int32, Id(n.Initializer.Count)),
+                _ => new LengthExpr(((CopyArrayExpr)value).Source),
+            };
             code.Add(new CodeAssign(adjoint, "=", new InvokeExpr(adjoint.Type, Storage + ".RentZeroed<" + Variable(id).Type.ElementName + ">", Args(length))));
         }
         else if (IsActive(value) || IrWalker.RootVariable(value) is int root && root >= 0 && IsActiveVariable(root))

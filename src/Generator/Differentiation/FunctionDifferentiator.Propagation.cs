@@ -69,6 +69,10 @@ internal sealed partial class FunctionDifferentiator
                 ReverseCallAdjoint(call, seed, code);
                 return;
 
+            case ReduceExpr reduce:
+                PropagateReduction(reduce, seed, code);
+                return;
+
             case NewArrayExpr:
             case SpanViewExpr:
                 return;
@@ -351,6 +355,39 @@ internal sealed partial class FunctionDifferentiator
                 Propagate(m.Arguments[1], Divide(Multiply(s, A(1)), hypot), code);
                 return;
             }
+        }
+    }
+
+    /// <summary>Sum: every element gets the seed; Average: seed / n; SumOfSquares: 2 seed x; Dot(x, y): seed y and seed x.</summary>
+    private void PropagateReduction(ReduceExpr reduce, Expr seed, List<CodeStmt> code)
+    {
+        bool Active(Expr source) => IrWalker.RootVariable(source) is int root && root >= 0 && IsActiveVariable(root);
+        Expr s = Shareable(seed, "dReduced", code);
+        Expr first = reduce.Sources[0];
+        switch (reduce.Kind)
+        {
+            case ReduceKind.Sum:
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddScalar", Args(AdjointSpan(first), s))));
+                break;
+            case ReduceKind.Average:
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddScalar", Args(AdjointSpan(first), Divide(s, new LengthExpr(first))))));
+                break;
+            case ReduceKind.SumOfSquares:
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddScaled", Args(AdjointSpan(first), first, Multiply(Literals.Number(reduce.Type, 2), s)))));
+                break;
+            case ReduceKind.Dot:
+                Expr second = reduce.Sources[1];
+                if (Active(first))
+                {
+                    code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddScaled", Args(AdjointSpan(first), second, s))));
+                }
+
+                if (Active(second))
+                {
+                    code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddScaled", Args(AdjointSpan(second), first, s))));
+                }
+
+                break;
         }
     }
 

@@ -42,6 +42,33 @@ internal sealed partial class FunctionDifferentiator
 
     private readonly Dictionary<object, SavePlan> _saves = new(ReferenceComparer.Instance);
 
+    /// <summary>
+    /// What reverse code reads, by alias class: <see cref="Contents"/> (values, array elements) and
+    /// <see cref="References"/> (which array a variable holds, its length, views of it). Overwriting an array's
+    /// contents only matters to readers of its contents.
+    /// </summary>
+    private sealed class ReadSet
+    {
+        public HashSet<int> Contents { get; } = [];
+
+        public HashSet<int> References { get; } = [];
+
+        public ReadSet Copy()
+        {
+            var copy = new ReadSet();
+            copy.UnionWith(this);
+            return copy;
+        }
+
+        public void UnionWith(ReadSet other)
+        {
+            Contents.UnionWith(other.Contents);
+            References.UnionWith(other.References);
+        }
+
+        public bool ReadsAnything(int alias) => Contents.Contains(alias) || References.Contains(alias);
+    }
+
     private SavePlan SavesOf(Stmt leaf) => _saves.TryGetValue(leaf, out SavePlan? plan) ? plan : new SavePlan();
 
     /// <summary>
@@ -56,7 +83,7 @@ internal sealed partial class FunctionDifferentiator
         for (int round = 0; round < 16; round++)
         {
             HashSet<string> names = _names.Snapshot();
-            var reads = new Dictionary<object, HashSet<int>>(ReferenceComparer.Instance);
+            var reads = new Dictionary<object, ReadSet>(ReferenceComparer.Instance);
             foreach (Stmt leaf in IrWalker.AllStatements(_function.Body).Where(IsLeaf))
             {
                 reads[leaf] = ClassesReadBy(ReverseLeaf(leaf));
@@ -65,7 +92,7 @@ internal sealed partial class FunctionDifferentiator
             _names.Restore(names);
             _valueCache.Clear();
             bool changed = false;
-            WalkRecording(_function.Body, [], reads, ref changed);
+            WalkRecording(_function.Body, new ReadSet(), reads, ref changed);
             if (!changed)
             {
                 break;
@@ -99,15 +126,15 @@ internal sealed partial class FunctionDifferentiator
         }
     }
 
-    private static bool IsLeaf(Stmt stmt) => stmt is DeclareStmt or AssignStmt or CallStmt or ReturnStmt;
+    private static bool IsLeaf(Stmt stmt) => stmt is DeclareStmt or AssignStmt or CallStmt or ReturnStmt or BulkStmt;
 
-    private HashSet<int> WalkRecording(Stmt stmt, HashSet<int> before, Dictionary<object, HashSet<int>> reads, ref bool changed)
+    private ReadSet WalkRecording(Stmt stmt, ReadSet before, Dictionary<object, ReadSet> reads, ref bool changed)
     {
         switch (stmt)
         {
             case BlockStmt block:
             {
-                HashSet<int> current = before;
+                ReadSet current = before;
                 foreach (Stmt s in block.Statements)
                 {
                     current = WalkRecording(s, current, reads, ref changed);
@@ -118,23 +145,21 @@ internal sealed partial class FunctionDifferentiator
 
             case IfStmt s:
             {
-                HashSet<int> then = WalkRecording(s.Then, before, reads, ref changed);
-                HashSet<int> otherwise = s.Else is null ? before : WalkRecording(s.Else, before, reads, ref changed);
-                var union = new HashSet<int>(then);
-                union.UnionWith(otherwise);
+                ReadSet union = WalkRecording(s.Then, before, reads, ref changed).Copy();
+                union.UnionWith(s.Else is null ? before : WalkRecording(s.Else, before, reads, ref changed));
                 return union;
             }
 
             case LoopStmt s:
             {
-                HashSet<int> current = before;
+                ReadSet current = before;
                 foreach (Stmt init in s.Initializers)
                 {
                     current = WalkRecording(init, current, reads, ref changed);
                 }
 
                 // Any statement of the loop may have run in an earlier iteration.
-                var inLoop = new HashSet<int>(current);
+                ReadSet inLoop = current.Copy();
                 foreach (Stmt leaf in IrWalker.AllStatements(s.Body).Concat(s.Increments.SelectMany(IrWalker.AllStatements)).Where(IsLeaf))
                 {
                     inLoop.UnionWith(reads[leaf]);
@@ -156,27 +181,37 @@ internal sealed partial class FunctionDifferentiator
                     return before;
                 }
 
-                var needed = new HashSet<int>(before);
-                needed.UnionWith(reads[stmt]);
-                SavePlan plan = Decide(stmt, needed);
+                SavePlan plan = Decide(stmt, before, reads[stmt]);
                 if (!_saves.TryGetValue(stmt, out SavePlan? previous) || !previous.SameAs(plan))
                 {
                     _saves[stmt] = plan;
                     changed = true;
                 }
 
-                return needed;
+                ReadSet after = before.Copy();
+                after.UnionWith(reads[stmt]);
+                return after;
             }
         }
     }
 
-    private SavePlan Decide(Stmt leaf, HashSet<int> needed)
+    /// <param name="before">What the reverse sweeps of statements that may run earlier read.</param>
+    /// <param name="own">What this statement's own reverse reads: it restores before it reads, except when it
+    /// rebinds an array variable (the new array's adjoint is released first, then the old reference restored).</param>
+    private SavePlan Decide(Stmt leaf, ReadSet before, ReadSet own)
     {
         var plan = new SavePlan();
         bool inLoop = DepthOf(leaf) > 0;
-        if (TargetOf(leaf) is { } target && WrittenClass(target) is int written && written >= 0 && needed.Contains(written))
+        ReadSet withOwn = before.Copy();
+        withOwn.UnionWith(own);
+        if (TargetOf(leaf) is { } target && WrittenClass(target) is int written && written >= 0)
         {
-            plan.Target = IsInvertible(leaf) ? SaveMode.Invert : inLoop ? SaveMode.Tape : SaveMode.Local;
+            bool rebindsArray = target is VariableExpr { Type.IsCollection: true } && leaf is not BulkStmt;
+            bool needed = rebindsArray ? before.ReadsAnything(written) : withOwn.Contents.Contains(written);
+            if (needed)
+            {
+                plan.Target = IsInvertible(leaf) ? SaveMode.Invert : inLoop || target.Type.IsCollection ? SaveMode.Tape : SaveMode.Local;
+            }
         }
 
         if (CallOf(leaf) is { } call)
@@ -193,7 +228,7 @@ internal sealed partial class FunctionDifferentiator
                 }
 
                 int root = WrittenClass(argument.Value);
-                bool needsValue = (callHasAdjoint && argument.Kind != PassingMode.Out) || (root >= 0 && needed.Contains(root));
+                bool needsValue = (callHasAdjoint && argument.Kind != PassingMode.Out) || (root >= 0 && withOwn.Contents.Contains(root));
                 if (needsValue)
                 {
                     plan.Arguments[i] = inLoop || argument.Value.Type.IsCollection ? SaveMode.Tape : SaveMode.Local;
@@ -216,6 +251,7 @@ internal sealed partial class FunctionDifferentiator
     {
         DeclareStmt { Initializer: not null } d => new VariableExpr(Variable(d.VariableId).Type, d.VariableId),
         AssignStmt a => a.Target,
+        BulkStmt b => b.Target,
         _ => null,
     };
 
@@ -245,21 +281,27 @@ internal sealed partial class FunctionDifferentiator
         _ => "value",
     };
 
-    /// <summary>The alias classes of the primal variables that generated reverse code reads.</summary>
-    private HashSet<int> ClassesReadBy(IEnumerable<CodeStmt> code)
+    /// <summary>The alias classes whose contents and references generated reverse code reads.</summary>
+    private ReadSet ClassesReadBy(IEnumerable<CodeStmt> code)
     {
-        var ids = new HashSet<int>();
+        var contents = new HashSet<int>();
+        var references = new HashSet<int>();
         foreach (CodeStmt stmt in code)
         {
-            CodeWalker.CollectReads(stmt, ids);
+            CodeWalker.CollectReads(stmt, contents, references);
         }
 
-        var classes = new HashSet<int>();
-        foreach (int id in ids)
+        var reads = new ReadSet();
+        foreach (int id in contents)
         {
-            classes.Add(ClassOf(id));
+            reads.Contents.Add(ClassOf(id));
         }
 
-        return classes;
+        foreach (int id in references)
+        {
+            reads.References.Add(ClassOf(id));
+        }
+
+        return reads;
     }
 }

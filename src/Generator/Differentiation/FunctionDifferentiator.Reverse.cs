@@ -341,6 +341,10 @@ internal sealed partial class FunctionDifferentiator
             case ReturnStmt { Value: not null } r:
                 Propagate(WithFlags(r.Value), SeedOfReturn(r.Value.Type), code);
                 break;
+
+            case BulkStmt b:
+                ReverseBulk(b, plan, code);
+                break;
         }
 
         if (code.Count == flagCount && flagCount > 0)
@@ -483,10 +487,64 @@ internal sealed partial class FunctionDifferentiator
         }
     }
 
+    /// <summary>Copy, Fill, Clear: restore the target view's contents, then move its adjoint to where the values came from.</summary>
+    private void ReverseBulk(BulkStmt bulk, SavePlan plan, List<CodeStmt> code)
+    {
+        if (plan.Target == SaveMode.Tape)
+        {
+            code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PopSpan", Args(bulk.Target))));
+        }
+
+        int target = IrWalker.RootVariable(bulk.Target);
+        if (!IsActiveVariable(target))
+        {
+            return;
+        }
+
+        Expr targetAdjoint = AdjointSpan(bulk.Target);
+        switch (bulk.Kind)
+        {
+            case BulkKind.Copy when IrWalker.RootVariable(bulk.Input!) is int source && IsActiveVariable(source):
+                if (ClassOf(source) == ClassOf(target))
+                {
+                    throw new System.NotSupportedException("a copy between two views of the same array; copy through a separate array");
+                }
+
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddIntoAndClear", Args(AdjointSpan(bulk.Input!), targetAdjoint))));
+                break;
+            case BulkKind.Fill when IsActive(bulk.Input!):
+            {
+                string sum = _names.Allocate("dFilled");
+                code.Add(new CodeDeclare(bulk.Input!.Type, sum, new InvokeExpr(bulk.Input.Type, Storage + ".SumAndClear", Args(targetAdjoint))));
+                Propagate(bulk.Input, new NameExpr(bulk.Input.Type, sum), code);
+                break;
+            }
+
+            default:
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".Clear", Args(targetAdjoint))));
+                break;
+        }
+    }
+
     /// <summary>An array variable (re)bound: a new buffer (its adjoint buffer returns to the pool) or an alias.</summary>
     private void ReverseCollectionWrite(VariableExpr target, Expr value, SavePlan plan, List<CodeStmt> code)
     {
         bool active = IsActiveVariable(target.Id);
+        if (active && value is CopyArrayExpr copy && IsAllocatedHere(target.Id))
+        {
+            NameExpr adjoint = AdjointOf(target.Id);
+            if (IrWalker.RootVariable(copy.Source) is int source && source >= 0 && IsActiveVariable(source))
+            {
+                code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddInto", Args(AdjointSpan(copy.Source), AdjointSpan(target)))));
+            }
+
+            code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".Return", Args(adjoint))));
+            if (plan.Target == SaveMode.Tape)
+            {
+                code.Add(new CodeAssign(adjoint, "=", Pop(adjoint.Type)));
+            }
+        }
+
         if (active && value is NewArrayExpr creation && IsAllocatedHere(target.Id))
         {
             NameExpr adjoint = AdjointOf(target.Id);

@@ -148,7 +148,7 @@ internal sealed partial class FunctionDifferentiator
             };
             if (target >= 0 && value is not null && Variable(target).Type.IsCollection)
             {
-                (value is NewArrayExpr ? _allocated : _aliased).Add(target);
+                (value is NewArrayExpr or CopyArrayExpr ? _allocated : _aliased).Add(target);
             }
         }
     }

@@ -139,6 +139,8 @@ internal sealed partial class FunctionDifferentiator
                     : adjoint;
             }
 
+            case SpanViewExpr { Arguments.Count: 0 } whole:
+                return AdjointSpan(whole.Source);
             case SpanViewExpr view:
                 return new SpanViewExpr(TypeRef.SpanOf(view.Type.ElementType), AdjointSpan(view.Source), "Slice", view.Arguments);
             case ConvertExpr c:

@@ -141,6 +141,10 @@ internal static class ExpressionPrinter
                 return "global::System.MemoryExtensions.AsSpan(" + string.Join(", ", new[] { Print(s.Source) }.Concat(s.Arguments.Select(a => Print(a)))) + ")";
             case SpanViewExpr s:
                 return Print(s.Source, Primary) + "." + s.Method + "(" + string.Join(", ", s.Arguments.Select(a => Print(a))) + ")";
+            case CopyArrayExpr c:
+                return PrintCore(c.Call);
+            case ReduceExpr r:
+                return PrintCore(r.Call);
             case ObjectCreationExpr o:
                 return "new " + o.Type.Name + "(" + Arguments(o.Arguments) + ")";
             case InterpolatedStringExpr s:

@@ -126,6 +126,23 @@ internal sealed record StopGradientExpr(TypeRef Type, Expr Operand) : Expr(Type)
 /// <summary><c>a.AsSpan(...)</c>, <c>s.Slice(...)</c>: a view whose adjoint is the same view of the adjoint.</summary>
 internal sealed record SpanViewExpr(TypeRef Type, Expr Source, string Method, EquatableArray<Expr> Arguments) : Expr(Type);
 
+internal enum ReduceKind
+{
+    Sum,
+    Average,
+    SumOfSquares,
+    Dot,
+}
+
+/// <summary>
+/// A reduction over arrays or spans with a built-in derivative: LINQ's Sum and Average, TensorPrimitives' Sum,
+/// SumOfSquares and Dot. <see cref="Sources"/> are the views reduced; <see cref="Call"/> is the original call.
+/// </summary>
+internal sealed record ReduceExpr(TypeRef Type, ReduceKind Kind, EquatableArray<Expr> Sources, Expr Call) : Expr(Type);
+
+/// <summary>A new array holding a copy of a view: <c>(double[])a.Clone()</c>, <c>span.ToArray()</c>.</summary>
+internal sealed record CopyArrayExpr(TypeRef Type, Expr Source, Expr Call) : Expr(Type);
+
 /// <summary><c>new T(args)</c> for non-differentiable objects (exceptions).</summary>
 internal sealed record ObjectCreationExpr(TypeRef Type, EquatableArray<Argument> Arguments) : Expr(Type);
 

@@ -69,3 +69,22 @@ internal sealed record ContinueStmt(string Source, int LoopId) : Stmt(Source);
 internal sealed record ReturnStmt(string Source, Expr? Value) : Stmt(Source);
 
 internal sealed record ThrowStmt(string Source, Expr Exception) : Stmt(Source);
+
+/// <summary>What a <see cref="BulkStmt"/> does to its target view.</summary>
+internal enum BulkKind
+{
+    /// <summary><c>Input</c> (a view) is copied into <c>Target</c>.</summary>
+    Copy,
+
+    /// <summary>Every element of <c>Target</c> is set to <c>Input</c> (a scalar).</summary>
+    Fill,
+
+    /// <summary>Every element of <c>Target</c> is set to zero.</summary>
+    Clear,
+}
+
+/// <summary>
+/// <c>Array.Copy</c>, <c>CopyTo</c>, <c>Fill</c>, <c>Clear</c> on arrays and spans: <see cref="Target"/> and a
+/// copy's <see cref="Input"/> are views (a variable, or AsSpan/Slice of one); <see cref="Call"/> is the original call.
+/// </summary>
+internal sealed record BulkStmt(string Source, BulkKind Kind, Expr Target, Expr? Input, Expr Call) : Stmt(Source);

@@ -117,6 +117,11 @@ internal sealed partial class FunctionLowering
 
     private Expr LowerConversion(IConversionOperation conversion, bool topLevel)
     {
+        if (topLevel && TryLowerArrayCopy(conversion, TypeMapper.Map(conversion.Type) ?? TypeRef.Void) is { } copy)
+        {
+            return copy;
+        }
+
         Expr operand = LowerExpr(conversion.Operand, topLevel && conversion.IsImplicit);
         if (conversion.Type is null)
         {
@@ -141,8 +146,9 @@ internal sealed partial class FunctionLowering
             return new ConvertExpr(target, operand, false);
         }
 
-        if (!operand.Type.IsFloating && !target.IsFloating)
+        if ((!operand.Type.IsFloating || operand.Type.IsCollection) && !target.IsFloating)
         {
+            // Reference conversions such as double[] to System.Array (arguments of Array.Copy and the like).
             return new ConvertExpr(target, operand, !conversion.IsImplicit);
         }
 
@@ -495,6 +501,16 @@ internal sealed partial class FunctionLowering
             }
         }
 
+        if (topLevel && TryLowerArrayCopy(invocation, type) is { } copy)
+        {
+            return copy;
+        }
+
+        if (TryLowerReduction(invocation, type) is { } reduction)
+        {
+            return reduction;
+        }
+
         Expr? receiverExpr = null;
         if (invocation.Instance is not null && !method.IsStatic)
         {
@@ -584,7 +600,8 @@ internal sealed partial class FunctionLowering
                 RefKind.In or RefKind.RefReadOnlyParameter => PassingMode.In,
                 _ => PassingMode.Value,
             };
-            bool written = kind is PassingMode.Ref or PassingMode.Out || (type.IsCollection && type.Shape != ShapeKind.ReadOnlySpan && _context.Resolver.MayWriteParameter(method, i));
+            bool written = kind is PassingMode.Ref or PassingMode.Out || (type.IsCollection && type.Shape != ShapeKind.ReadOnlySpan && _context.Resolver.MayWriteParameter(method, i)) ||
+                (type.Element == ValueKind.Other && parameter.Type.IsReferenceType && parameter.Type.SpecialType != SpecialType.System_String);
             bool noDerivative = CalleeResolver.HasAttribute(parameter, CalleeResolver.NoDerivativeAttributeName);
             parameters.Add(new CalleeParameter(parameter.Name, type, kind, type.IsFloating && !noDerivative, written));
         }

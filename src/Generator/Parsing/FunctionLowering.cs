@@ -418,6 +418,11 @@ internal sealed partial class FunctionLowering
 
             case IInvocationOperation invocation:
             {
+                if (TryLowerBulk(invocation) is { } bulk)
+                {
+                    return bulk;
+                }
+
                 Expr result = LowerExpr(invocation, topLevel: true);
                 return result is CallExpr call ? new CallStmt(_source, call) : null;
             }

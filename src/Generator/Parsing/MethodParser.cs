@@ -268,10 +268,11 @@ internal static class MethodParser
 
     private static void CheckCall(ParseContext parse, FunctionModel function, CallExpr call)
     {
+        static Expr Strip(Expr e) => IrWalker.StripConversions(e);
         bool ArgumentActive(Argument argument) =>
             argument.Kind != PassingMode.Out &&
             (ActivityAnalysis.DependsOn(argument.Value, id => function.Variables[id].IsActive) ||
-             (argument.Value.Type.IsFloatingCollection && IrWalker.RootVariable(argument.Value) is int root && root >= 0 && function.Variables[root].IsActive));
+             (Strip(argument.Value).Type.IsFloatingCollection && IrWalker.RootVariable(argument.Value) is int root && root >= 0 && function.Variables[root].IsActive));
 
         Location? location = parse.LocationOf(call);
         if (call.Target.Kind == CallKind.External)
@@ -287,7 +288,8 @@ internal static class MethodParser
 
                 // An active input matters if the call returns a floating-point value or may write floating-point data.
                 bool writes = argument.Kind == PassingMode.Ref || (i < call.Target.Parameters.Count && call.Target.Parameters[i].IsWritten);
-                needsDerivative |= call.Type.IsFloating || writes || argument.Value.Type.IsFloatingCollection && argument.Value.Type.Shape != ShapeKind.ReadOnlySpan;
+                Expr passed = Strip(argument.Value);
+                needsDerivative |= call.Type.IsFloating || writes || passed.Type.IsFloatingCollection && passed.Type.Shape != ShapeKind.ReadOnlySpan;
             }
 
             if (needsDerivative)

@@ -315,6 +315,56 @@ public sealed class AdjointStorage
     public static void AddInto(Span<float> destination, ReadOnlySpan<float> source) =>
         TensorPrimitives.Add(destination, source, destination);
 
+    /// <summary>The adjoint of a sum: adds <paramref name="value"/> to every element of <paramref name="adjoint"/>.</summary>
+    public static void AddScalar(Span<double> adjoint, double value) => TensorPrimitives.Add(adjoint, value, adjoint);
+
+    /// <summary>The adjoint of a sum: adds <paramref name="value"/> to every element of <paramref name="adjoint"/>.</summary>
+    public static void AddScalar(Span<float> adjoint, float value) => TensorPrimitives.Add(adjoint, value, adjoint);
+
+    /// <summary>Adds <paramref name="scale"/> times <paramref name="values"/> into <paramref name="adjoint"/> (dot products, sums of squares).</summary>
+    public static void AddScaled(Span<double> adjoint, ReadOnlySpan<double> values, double scale) =>
+        TensorPrimitives.MultiplyAdd(values, scale, adjoint, adjoint);
+
+    /// <summary>Adds <paramref name="scale"/> times <paramref name="values"/> into <paramref name="adjoint"/> (dot products, sums of squares).</summary>
+    public static void AddScaled(Span<float> adjoint, ReadOnlySpan<float> values, float scale) =>
+        TensorPrimitives.MultiplyAdd(values, scale, adjoint, adjoint);
+
+    /// <summary>The adjoint of a copy: adds the target's adjoint into the source's and clears the target's.</summary>
+    public static void AddIntoAndClear(Span<double> destination, Span<double> source)
+    {
+        TensorPrimitives.Add(destination, source, destination);
+        source.Clear();
+    }
+
+    /// <summary>The adjoint of a copy: adds the target's adjoint into the source's and clears the target's.</summary>
+    public static void AddIntoAndClear(Span<float> destination, Span<float> source)
+    {
+        TensorPrimitives.Add(destination, source, destination);
+        source.Clear();
+    }
+
+    /// <summary>The adjoint of a fill: the filled value's adjoint is the sum of the target's, which is then cleared.</summary>
+    public static double SumAndClear(Span<double> adjoint)
+    {
+        double sum = TensorPrimitives.Sum<double>(adjoint);
+        adjoint.Clear();
+        return sum;
+    }
+
+    /// <summary>The adjoint of a fill: the filled value's adjoint is the sum of the target's, which is then cleared.</summary>
+    public static float SumAndClear(Span<float> adjoint)
+    {
+        float sum = TensorPrimitives.Sum<float>(adjoint);
+        adjoint.Clear();
+        return sum;
+    }
+
+    /// <summary>Clears an adjoint (the adjoint of overwritten values).</summary>
+    public static void Clear(Span<double> adjoint) => adjoint.Clear();
+
+    /// <summary>Clears an adjoint (the adjoint of overwritten values).</summary>
+    public static void Clear(Span<float> adjoint) => adjoint.Clear();
+
     /// <summary>Throws when a gradient span's length differs from its input's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CheckLength(int inputLength, int gradientLength, string inputName, string gradientName)
