@@ -143,6 +143,51 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void AD0005_helper_returning_a_tuple_of_differentiable_values()
+    {
+        Diagnostic d = Expect("AD0005", Usings + """
+            static partial class C
+            {
+                [Differentiable]
+                static double F(double x)
+                {
+                    var t = [|SinCos(x)|];
+                    return t.Item1;
+                }
+
+                static (double, double) SinCos(double x) => (Math.Sin(x), Math.Cos(x));
+            }
+            """);
+        Assert.Contains("returns '(double, double)'", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AD0005_object_created_from_differentiable_values() => Expect("AD0005", Usings + """
+        static partial class C
+        {
+            [Differentiable]
+            static double F(double x)
+            {
+                var v = [|new System.Numerics.Vector2((float)x, 1)|];
+                return v.X;
+            }
+        }
+        """);
+
+    [Fact]
+    public void AD0005_differentiable_value_passed_to_an_instance_method() => Expect("AD0005", Usings + """
+        static partial class C
+        {
+            [Differentiable]
+            static double F(double x, [NoDerivative] System.Collections.Generic.List<double> log)
+            {
+                [|log.Add(x)|];
+                return x;
+            }
+        }
+        """);
+
+    [Fact]
     public void AD0007_writes_to_a_static_field() => Expect("AD0007", Usings + """
         static partial class C
         {

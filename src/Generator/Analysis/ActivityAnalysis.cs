@@ -52,6 +52,9 @@ internal sealed class ActivityAnalysis
         return id;
     }
 
+    /// <summary>Depends on a differentiable input (whether or not it reaches the result).</summary>
+    public bool IsVariedVariable(int id) => _varied[ClassOf(id)] && _function.Variables[id].Type.IsFloating;
+
     public bool IsActive(int id)
     {
         int c = ClassOf(id);

@@ -473,7 +473,9 @@ internal sealed partial class FunctionLowering
             arguments.Add(new Argument(LowerExpr(argument.Value), PassingMode.Value));
         }
 
-        return new ObjectCreationExpr(type, arguments.ToEquatableArray());
+        var result = new ObjectCreationExpr(type, arguments.ToEquatableArray());
+        _context.Remember(result, creation.Syntax.GetLocation());
+        return result;
     }
 
     // ---- calls -----------------------------------------------------------------------------------------------
@@ -640,7 +642,8 @@ internal sealed partial class FunctionLowering
             return Make(CallKind.Differentiable, adjoint, -1, true);
         }
 
-        if (!method.IsGenericMethod && method.MethodKind == MethodKind.Ordinary && CalleeResolver.SourceDeclaration(method, out IMethodSymbol implementation) is not null)
+        if (!method.IsGenericMethod && method.MethodKind == MethodKind.Ordinary && returnType.Element != ValueKind.Other &&
+            CalleeResolver.SourceDeclaration(method, out IMethodSymbol implementation) is not null)
         {
             return Make(CallKind.Helper, null, _context.HelperIndex(implementation), false);
         }

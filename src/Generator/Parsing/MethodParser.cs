@@ -84,9 +84,15 @@ internal static class MethodParser
 
         // Activity analysis: adjoints only for active values; warnings about a result without derivative.
         ActivityAnalysis rootActivity = ActivityAnalysis.Run(root, isRoot: true);
+        var helperActivities = helpers.Select(h => ActivityAnalysis.Run(h!, isRoot: false)).ToList();
+        CheckCalls(parse, rootActivity.Annotate(), rootActivity);
+        for (int i = 0; i < helperActivities.Count; i++)
+        {
+            CheckCalls(parse, helperActivities[i].Annotate(), helperActivities[i]);
+        }
+
         root = rootActivity.Annotate();
-        var annotatedHelpers = helpers.Select(h => ActivityAnalysis.Run(h!, isRoot: false).Annotate()).ToList();
-        CheckCalls(parse, root, annotatedHelpers);
+        var annotatedHelpers = helperActivities.Select(a => a.Annotate()).ToList();
         ReportActivityWarnings(parse, method, root, rootActivity, location);
         if (parse.HasErrors)
         {
@@ -245,29 +251,57 @@ internal static class MethodParser
         }
     }
 
-    /// <summary>Calls that need a derivative must have one; [NoDerivative] parameters given active values are flagged.</summary>
-    private static void CheckCalls(ParseContext parse, FunctionModel root, List<FunctionModel> helpers)
+    /// <summary>
+    /// Calls that need a derivative must have one; differentiable values must not escape into objects the generator
+    /// does not track; [NoDerivative] parameters given active values are flagged.
+    /// </summary>
+    private static void CheckCalls(ParseContext parse, FunctionModel function, ActivityAnalysis activity)
     {
-        foreach (FunctionModel function in new[] { root }.Concat(helpers))
+        foreach (Stmt stmt in IrWalker.AllStatements(function.Body))
         {
-            foreach (Stmt stmt in IrWalker.AllStatements(function.Body))
+            foreach (Expr expr in IrWalker.OwnExpressions(stmt))
             {
-                foreach (Expr expr in IrWalker.OwnExpressions(stmt))
+                foreach (Expr node in IrWalker.Descendants(expr))
                 {
-                    foreach (Expr node in IrWalker.Descendants(expr))
+                    if (node is CallExpr call)
                     {
-                        if (node is CallExpr call)
-                        {
-                            CheckCall(parse, function, call);
-                        }
+                        CheckCall(parse, function, activity, call);
+                    }
+                    else if (node is ObjectCreationExpr creation && creation.Arguments.Any(a => IsVaried(activity, a.Value)))
+                    {
+                        parse.Report(Descriptors.UnsupportedExpression, parse.LocationOf(creation), creation.Type.Name.Replace("global::", string.Empty),
+                            "creating an object from differentiable values (its fields are not tracked, so the derivative would be lost)",
+                            "; keep the values in double or float locals, arrays or spans");
                     }
                 }
             }
         }
     }
 
-    private static void CheckCall(ParseContext parse, FunctionModel function, CallExpr call)
+    private static bool IsVaried(ActivityAnalysis activity, Expr value) =>
+        ActivityAnalysis.DependsOn(value, activity.IsVariedVariable) ||
+        (IrWalker.IsFloatingCollection(value) && IrWalker.RootVariable(value) is int root && root >= 0 && activity.IsVariedVariable(root));
+
+    private static void CheckCall(ParseContext parse, FunctionModel function, ActivityAnalysis activity, CallExpr call)
     {
+        // A differentiable value must not disappear into something the generator does not track.
+        bool anyVaried = call.Arguments.Any(a => a.Kind != PassingMode.Out && IsVaried(activity, a.Value));
+        if (anyVaried && call.Type.Element == ValueKind.Other)
+        {
+            parse.Report(Descriptors.UnsupportedExpression, parse.LocationOf(call), call.Target.DisplayName,
+                $"a call with differentiable arguments that returns '{call.Type.Name.Replace("global::", string.Empty)}' (the derivative would be lost in it)",
+                "; return double or float, or write results through out parameters or arrays");
+            return;
+        }
+
+        if (anyVaried && call.Receiver is not null && call.Target.Method is not ("ToString" or "Equals" or "GetHashCode" or "CompareTo"))
+        {
+            parse.Report(Descriptors.UnsupportedExpression, parse.LocationOf(call), call.Target.DisplayName,
+                "passing differentiable values to an instance method (the object does not carry derivatives)",
+                "; call a static method instead, or wrap the arguments in AutoDiff.StopGradient");
+            return;
+        }
+
         static Expr Strip(Expr e) => IrWalker.StripConversions(e);
         bool ArgumentActive(Argument argument) =>
             argument.Kind != PassingMode.Out &&
