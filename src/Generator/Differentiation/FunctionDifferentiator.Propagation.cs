@@ -482,7 +482,15 @@ internal sealed partial class FunctionDifferentiator
             return cached;
         }
 
-        // Reuse temporaries already computed for sub-expressions.
+        // Compute expensive sub-expressions once (they are often needed on their own too), and reuse temporaries.
+        foreach (Expr child in IrWalker.Children(expr))
+        {
+            if (IrWalker.Contains(child, e => e is MathCallExpr or CallExpr or ReduceExpr) && !IsSimple(child))
+            {
+                Value(child, code);
+            }
+        }
+
         Expr reduced = ExprRewriter.Map(expr, e => !ReferenceEquals(e, expr) && _valueCache.TryGetValue(e, out Expr? known) ? known : null);
         Expr temporary = Temporary(reduced, ValueName(expr), code);
         _valueCache[expr] = temporary;

@@ -67,16 +67,27 @@ internal sealed partial class FunctionDifferentiator
         }
 
         public bool ReadsAnything(int alias) => Contents.Contains(alias) || References.Contains(alias);
+
+        public bool SameAs(ReadSet other) => Contents.SetEquals(other.Contents) && References.SetEquals(other.References);
+
+        /// <summary>After a statement that assigns a scalar, its earlier value is no longer what anyone will read.</summary>
+        public ReadSet Without(IReadOnlyCollection<int> killed)
+        {
+            ReadSet copy = Copy();
+            copy.Contents.ExceptWith(killed);
+            return copy;
+        }
     }
 
     private SavePlan SavesOf(Stmt leaf) => _saves.TryGetValue(leaf, out SavePlan? plan) ? plan : new SavePlan();
 
     /// <summary>
-    /// To-be-recorded analysis. A write needs its old value saved when some statement that may run before it
-    /// (earlier in the sequence, or anywhere in an enclosing loop) reads that variable in its reverse sweep, or
-    /// when the statement's own reverse reads it. What the reverse sweep of each statement reads is taken from
-    /// the code generated for it, so restore code (which reads indices) is accounted for; this iterates to a
-    /// fixed point.
+    /// To-be-recorded analysis, as a forward data-flow over the statements. The set carried along is what the reverse
+    /// sweeps of the statements executed so far will read of the <em>current</em> values (by alias class; contents and
+    /// references apart). A statement that overwrites a value in that set, or that reads the value it overwrites,
+    /// saves it; a statement that assigns a scalar removes it from the set (earlier readers are served by the save of
+    /// the assignment in between). What each statement's reverse reads is taken from the code generated for it, so
+    /// restore code (which reads indices) is accounted for; the analysis iterates to a fixed point.
     /// </summary>
     private void PlanRecording()
     {
@@ -87,12 +98,13 @@ internal sealed partial class FunctionDifferentiator
             foreach (Stmt leaf in IrWalker.AllStatements(_function.Body).Where(IsLeaf))
             {
                 reads[leaf] = ClassesReadBy(ReverseLeaf(leaf));
+                AddRecomputationReads(leaf, reads[leaf]);
             }
 
             _names.Restore(names);
             _valueCache.Clear();
             bool changed = false;
-            WalkRecording(_function.Body, new ReadSet(), reads, ref changed);
+            WalkRecording(_function.Body, new ReadSet(), reads, decide: true, ref changed);
             if (!changed)
             {
                 break;
@@ -128,7 +140,8 @@ internal sealed partial class FunctionDifferentiator
 
     private static bool IsLeaf(Stmt stmt) => stmt is DeclareStmt or AssignStmt or CallStmt or ReturnStmt or BulkStmt;
 
-    private ReadSet WalkRecording(Stmt stmt, ReadSet before, Dictionary<object, ReadSet> reads, ref bool changed)
+    /// <summary>Carries the set of values still to be read through <paramref name="stmt"/>; decides the saves when <paramref name="decide"/>.</summary>
+    private ReadSet WalkRecording(Stmt stmt, ReadSet before, Dictionary<object, ReadSet> reads, bool decide, ref bool changed)
     {
         switch (stmt)
         {
@@ -137,7 +150,7 @@ internal sealed partial class FunctionDifferentiator
                 ReadSet current = before;
                 foreach (Stmt s in block.Statements)
                 {
-                    current = WalkRecording(s, current, reads, ref changed);
+                    current = WalkRecording(s, current, reads, decide, ref changed);
                 }
 
                 return current;
@@ -145,8 +158,8 @@ internal sealed partial class FunctionDifferentiator
 
             case IfStmt s:
             {
-                ReadSet union = WalkRecording(s.Then, before, reads, ref changed).Copy();
-                union.UnionWith(s.Else is null ? before : WalkRecording(s.Else, before, reads, ref changed));
+                ReadSet union = WalkRecording(s.Then, before, reads, decide, ref changed).Copy();
+                union.UnionWith(s.Else is null ? before : WalkRecording(s.Else, before, reads, decide, ref changed));
                 return union;
             }
 
@@ -155,23 +168,34 @@ internal sealed partial class FunctionDifferentiator
                 ReadSet current = before;
                 foreach (Stmt init in s.Initializers)
                 {
-                    current = WalkRecording(init, current, reads, ref changed);
+                    current = WalkRecording(init, current, reads, decide, ref changed);
                 }
 
-                // Any statement of the loop may have run in an earlier iteration.
-                ReadSet inLoop = current.Copy();
-                foreach (Stmt leaf in IrWalker.AllStatements(s.Body).Concat(s.Increments.SelectMany(IrWalker.AllStatements)).Where(IsLeaf))
+                // The loop head is reached from its entry and, through continue or the end of the body, from any
+                // point of the previous iteration: iterate the head's set to a fixed point, then decide.
+                ReadSet head = current.Copy();
+                for (int i = 0; i < 64; i++)
                 {
-                    inLoop.UnionWith(reads[leaf]);
+                    ReadSet everywhere = head.Copy();
+                    bool ignored = false;
+                    WalkLoopBody(s, head, reads, everywhere, ref ignored);
+                    if (everywhere.SameAs(head))
+                    {
+                        break;
+                    }
+
+                    head = everywhere;
                 }
 
-                WalkRecording(s.Body, inLoop, reads, ref changed);
-                foreach (Stmt increment in s.Increments)
+                ReadSet exit = head.Copy();
+                WalkLoopBody(s, head, reads, exit, ref changed, decide);
+                if (_loops[s.LoopId].Counter is int counter && counter >= 0)
                 {
-                    WalkRecording(increment, inLoop, reads, ref changed);
+                    // The reverse of a counted loop reconstructs its counter: nobody needs the value it leaves.
+                    exit.Contents.Remove(ClassOf(counter));
                 }
 
-                return inLoop;
+                return exit;
             }
 
             default:
@@ -181,18 +205,83 @@ internal sealed partial class FunctionDifferentiator
                     return before;
                 }
 
-                SavePlan plan = Decide(stmt, before, reads[stmt]);
-                if (!_saves.TryGetValue(stmt, out SavePlan? previous) || !previous.SameAs(plan))
+                if (decide)
                 {
-                    _saves[stmt] = plan;
-                    changed = true;
+                    SavePlan plan = Decide(stmt, before, reads[stmt]);
+                    if (!_saves.TryGetValue(stmt, out SavePlan? previous) || !previous.SameAs(plan))
+                    {
+                        _saves[stmt] = plan;
+                        changed = true;
+                    }
                 }
 
                 ReadSet after = before.Copy();
                 after.UnionWith(reads[stmt]);
-                return after;
+                return after.Without(Killed(stmt));
             }
         }
+    }
+
+    /// <summary>Walks a loop's body and increments from <paramref name="head"/>, adding every intermediate set to <paramref name="everywhere"/>.</summary>
+    private void WalkLoopBody(LoopStmt loop, ReadSet head, Dictionary<object, ReadSet> reads, ReadSet everywhere, ref bool changed, bool decide = false)
+    {
+        ReadSet current = head;
+        foreach (Stmt statement in loop.Body.Statements.Concat(loop.Increments))
+        {
+            current = WalkRecording(statement, current, reads, decide, ref changed);
+            everywhere.UnionWith(current);
+        }
+
+        // Jumps out of nested blocks (break, continue) leave from intermediate points: include them conservatively
+        // (nested loops are summarized by what they leave at their exit).
+        foreach (Stmt leaf in LeavesOutsideNestedLoops(loop.Body))
+        {
+            everywhere.UnionWith(reads[leaf]);
+        }
+    }
+
+    private static IEnumerable<Stmt> LeavesOutsideNestedLoops(Stmt stmt)
+    {
+        if (IsLeaf(stmt))
+        {
+            yield return stmt;
+        }
+
+        if (stmt is LoopStmt)
+        {
+            yield break;
+        }
+
+        foreach (Stmt nested in IrWalker.NestedStatements(stmt))
+        {
+            foreach (Stmt leaf in LeavesOutsideNestedLoops(nested))
+            {
+                yield return leaf;
+            }
+        }
+    }
+
+    /// <summary>The scalar classes a leaf assigns outright (whose earlier values it makes unreachable).</summary>
+    private List<int> Killed(Stmt leaf)
+    {
+        var killed = new List<int>();
+        if (TargetOf(leaf) is VariableExpr { Type.IsCollection: false } target)
+        {
+            killed.Add(ClassOf(target.Id));
+        }
+
+        if (CallOf(leaf) is { } call)
+        {
+            foreach (Argument argument in call.Arguments)
+            {
+                if (argument.Kind is PassingMode.Ref or PassingMode.Out && argument.Value is VariableExpr { Type.IsCollection: false } written)
+                {
+                    killed.Add(ClassOf(written.Id));
+                }
+            }
+        }
+
+        return killed;
     }
 
     /// <param name="before">What the reverse sweeps of statements that may run earlier read.</param>
@@ -204,7 +293,7 @@ internal sealed partial class FunctionDifferentiator
         bool inLoop = DepthOf(leaf) > 0;
         ReadSet withOwn = before.Copy();
         withOwn.UnionWith(own);
-        if (TargetOf(leaf) is { } target && WrittenClass(target) is int written && written >= 0)
+        if (TargetOf(leaf) is { } target && WrittenClass(target) is int written && written >= 0 && !_recomputed.Contains(leaf))
         {
             bool rebindsArray = target is VariableExpr { Type.IsCollection: true } && leaf is not BulkStmt;
             bool needed = rebindsArray ? before.ReadsAnything(written) : withOwn.Contents.Contains(written);

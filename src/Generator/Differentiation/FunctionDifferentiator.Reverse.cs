@@ -284,7 +284,20 @@ internal sealed partial class FunctionDifferentiator
         }
 
         iteration.AddRange(ranIncrementCode);
+        foreach (Stmt recomputed in info.Recomputed)
+        {
+            var d = (DeclareStmt)recomputed;
+            iteration.Add(new CodeAssign(new VariableExpr(Variable(d.VariableId).Type, d.VariableId), "=", d.Initializer!));
+        }
         iteration.AddRange(body);
+        if (info.Counter >= 0 && increments.Count > 0)
+        {
+            // i = start + count * step: the value the counter had when the loop ended.
+            var counter = new VariableExpr(Variable(info.Counter).Type, info.Counter);
+            Expr travelled = info.CounterStep == 1 ? count : new BinaryExpr(TypeRef.Int32, BinaryOp.Multiply, count, new LiteralExpr(TypeRef.Int32, Id(info.CounterStep)));
+            code.Add(new CodeAssign(counter, "=", info.CounterStart is LiteralExpr { Text: "0" } ? travelled : new BinaryExpr(TypeRef.Int32, BinaryOp.Add, info.CounterStart!, travelled)));
+        }
+
         code.Add(new CodeFor(
             EquatableArray.Create<CodeStmt>(new CodeDeclare(TypeRef.Int32, info.StepName, count)),
             new BinaryExpr(TypeRef.Boolean, BinaryOp.Greater, step, Literals.Zero(TypeRef.Int32)),
@@ -375,7 +388,25 @@ internal sealed partial class FunctionDifferentiator
             return;
         }
 
+        // The value just assigned is the root's value: exp, tanh, sqrt and quotients reuse it instead of recomputing.
+        Expr? newValue = null;
+        if (kind == AssignKind.Simple && target is VariableExpr && IsActiveTarget(target) && value is MathCallExpr or BinaryExpr { Op: BinaryOp.Divide })
+        {
+            newValue = target;
+            if (plan.Target is SaveMode.Local or SaveMode.Tape)
+            {
+                string copy = _names.Allocate(BaseNameOf(target) + "Value");
+                code.Add(new CodeDeclare(target.Type, copy, target));
+                newValue = new NameExpr(target.Type, copy);
+            }
+        }
+
         Restore(leaf, target, plan, code);
+        if (newValue is not null)
+        {
+            _valueCache[value] = newValue;
+        }
+
         bool targetActive = IsActiveTarget(target);
         if (!targetActive)
         {

@@ -51,6 +51,16 @@ internal sealed partial class FunctionDifferentiator
         public string ExitName { get; set; } = string.Empty;
 
         public string StepName { get; set; } = string.Empty;
+
+        /// <summary>Declarations in the body recomputed at the start of each reverse iteration.</summary>
+        public List<Stmt> Recomputed { get; } = [];
+
+        /// <summary>For simple counted loops: the counter variable (else -1), its start and its step.</summary>
+        public int Counter { get; set; } = -1;
+
+        public Expr? CounterStart { get; set; }
+
+        public int CounterStep { get; set; }
     }
 
     private enum JumpKind

@@ -41,16 +41,16 @@ internal sealed partial class FunctionDifferentiator
     /// <param name="helperAdjoints">Qualified names of the helpers' adjoints, by helper index.</param>
     public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)
     {
-        _function = function with { Body = Restructure(function.Body) };
+        _function = KeepTranscendentalValues(function with { Body = Restructure(function.Body) });
         _isRoot = isRoot;
         _helperAdjoints = helperAdjoints;
-        _names = new NameAllocator(function.Variables.Select(v => v.BaseName));
-        _adjointNames = new string?[function.Variables.Count];
-        _adjointTypes = new TypeRef?[function.Variables.Count];
+        _names = new NameAllocator(_function.Variables.Select(v => v.BaseName));
+        _adjointNames = new string?[_function.Variables.Count];
+        _adjointTypes = new TypeRef?[_function.Variables.Count];
 
-        foreach (int id in function.ParameterIds)
+        foreach (int id in _function.ParameterIds)
         {
-            VariableModel parameter = function.Variables[id];
+            VariableModel parameter = _function.Variables[id];
             if (HasAdjointParameter(parameter))
             {
                 _adjointNames[id] = "d" + NameAllocator.Capitalize(parameter.BaseName);
@@ -61,6 +61,8 @@ internal sealed partial class FunctionDifferentiator
         _seedName = _names.Allocate("seed");
         _resultName = _names.Allocate("result");
         AnalyzeStructure();
+        PlanRecomputation();
+        PlanCountedLoops();
     }
 
     private FunctionModel Function => _function;

@@ -69,10 +69,8 @@ static partial class Sorting
             {
                 i2Count++;
                 jCount = 0;
-                tape.Push(j);
-                j = i2;
                 // for (int j = i; j > 0 && a[j - 1] > a[j]; j--)
-                for (; j > 0 && a[j - 1] > a[j]; j--)
+                for (j = i2; j > 0 && a[j - 1] > a[j]; j--)
                 {
                     jCount++;
                     swap0 = a[j - 1];
@@ -96,10 +94,12 @@ static partial class Sorting
             // return s;
             dS += seed;
             // foreach (double v in a)
+            vIndex = vCount;
             for (int vStep = vCount; vStep > 0; vStep--)
             {
                 // foreach (double v in a)
                 vIndex--;
+                v = a[vIndex];
                 // s = 0.5 * s + v;
                 double dSNew = dS;
                 dS = 0.0;
@@ -110,10 +110,14 @@ static partial class Sorting
                 dV = 0.0;
             }
             // for (int i = 1; i < a.Length; i++)
+            i2 = 1 + i2Count;
             for (int i2Step = i2Count; i2Step > 0; i2Step--)
             {
+                // i++
+                i2--;
                 // for (int j = i; j > 0 && a[j - 1] > a[j]; j--)
                 jCount = tape.PopInt32();
+                j = i2 + jCount * -1;
                 for (int jStep = jCount; jStep > 0; jStep--)
                 {
                     // j--
@@ -131,10 +135,9 @@ static partial class Sorting
                     dA[j - 1] += dSwap0;
                     dSwap0 = 0.0;
                 }
-                // int j = i
-                j = tape.PopInt32();
             }
             // for (int i = 0; i < a.Length; i++)
+            i = iCount;
             for (int iStep = iCount; iStep > 0; iStep--)
             {
                 // i++

@@ -39,52 +39,42 @@ static partial class Functions
         double dSum = 0.0;
         double dT = 0.0;
         double dU = 0.0;
-        var tape = global::AutoDiffGen.AdjointStorage.Current;
-        var tapeMark = tape.GetMark();
-        try
+        // Forward sweep: the original computation, saving what the reverse sweep needs.
+        sum = 0;
+        iCount = 0;
+        // for (int i = 0; i < x.Length - 1; i++)
+        for (i = 0; i < x.Length - 1; i++)
         {
-            // Forward sweep: the original computation, saving what the reverse sweep needs.
-            sum = 0;
-            iCount = 0;
-            // for (int i = 0; i < x.Length - 1; i++)
-            for (i = 0; i < x.Length - 1; i++)
-            {
-                iCount++;
-                tape.Push(t);
-                t = x[i + 1] - x[i] * x[i];
-                tape.Push(u);
-                u = 1 - x[i];
-                sum += 100 * t * t + u * u;
-            }
-            result = sum;
-            // Reverse sweep: the statements in reverse order, accumulating adjoints.
-            // return sum;
-            dSum += seed;
-            // for (int i = 0; i < x.Length - 1; i++)
-            for (int iStep = iCount; iStep > 0; iStep--)
-            {
-                // i++
-                i--;
-                // sum += 100 * t * t + u * u;
-                dT += 100 * (dSum * t);
-                double product = 100 * t;
-                dT += product * dSum;
-                dU += 2.0 * dSum * u;
-                // double u = 1 - x[i];
-                u = tape.PopDouble();
-                dX[i] -= dU;
-                dU = 0.0;
-                // double t = x[i + 1] - x[i] * x[i];
-                t = tape.PopDouble();
-                dX[i + 1] += dT;
-                dX[i] -= 2.0 * dT * x[i];
-                dT = 0.0;
-            }
-            return result;
+            iCount++;
+            t = x[i + 1] - x[i] * x[i];
+            u = 1 - x[i];
+            sum += 100 * t * t + u * u;
         }
-        finally
+        result = sum;
+        // Reverse sweep: the statements in reverse order, accumulating adjoints.
+        // return sum;
+        dSum += seed;
+        // for (int i = 0; i < x.Length - 1; i++)
+        i = iCount;
+        for (int iStep = iCount; iStep > 0; iStep--)
         {
-            tape.Release(tapeMark);
+            // i++
+            i--;
+            t = x[i + 1] - x[i] * x[i];
+            u = 1 - x[i];
+            // sum += 100 * t * t + u * u;
+            dT += 100 * (dSum * t);
+            double product = 100 * t;
+            dT += product * dSum;
+            dU += 2.0 * dSum * u;
+            // double u = 1 - x[i];
+            dX[i] -= dU;
+            dU = 0.0;
+            // double t = x[i + 1] - x[i] * x[i];
+            dX[i + 1] += dT;
+            dX[i] -= 2.0 * dT * x[i];
+            dT = 0.0;
         }
+        return result;
     }
 }
