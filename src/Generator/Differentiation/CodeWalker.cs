@@ -32,6 +32,8 @@ internal static class CodeWalker
                 }
 
                 break;
+            case CodeDeclare { CopiesResult: true }:
+                break;
             case CodeDeclare d:
                 Value(d.Value);
                 break;

@@ -80,7 +80,8 @@ internal sealed partial class FunctionDifferentiator
         var count = new NameExpr(TypeRef.Int32, info.CountName);
         var exit = new NameExpr(TypeRef.Int32, info.ExitName);
         bool stepPushesExit = info.NeedsCount && info.Mode == ExitMode.EveryIteration && s.Kind is LoopKind.For or LoopKind.ForEach;
-        if (info.NeedsCount)
+        bool counts = info.NeedsCount && info.TripCount is null;
+        if (counts)
         {
             code.Add(new CodeAssign(count, "=", Literals.Zero(TypeRef.Int32)));
             if (info.Mode == ExitMode.LastIteration)
@@ -103,7 +104,7 @@ internal sealed partial class FunctionDifferentiator
         }
 
         var body = new List<CodeStmt>();
-        if (info.NeedsCount)
+        if (counts)
         {
             body.Add(new CodeIncrement(count, Decrement: false));
             if (stepPushesExit)
@@ -152,7 +153,7 @@ internal sealed partial class FunctionDifferentiator
     private List<CodeStmt> LoopEnd(LoopInfo info)
     {
         var code = new List<CodeStmt>();
-        if (info.NeedsCount && info.Depth > 0)
+        if (info.NeedsCount && info.Depth > 0 && info.TripCount is null)
         {
             code.Add(Push(new NameExpr(TypeRef.Int32, info.CountName)));
             if (info.Mode == ExitMode.LastIteration)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoDiffGen.Generator.Analysis;
@@ -193,6 +194,34 @@ internal sealed partial class FunctionDifferentiator
             loop.Counter = counter;
             loop.CounterStart = start;
             loop.CounterStep = step.Value;
+
+            // i < n with i += 1 runs max(0, n - start) times, and so on: no need to count if the bound is stable.
+            if (s.Condition is BinaryExpr { Left: VariableExpr left } condition && left.Id == counter && Math.Abs(step.Value) == 1 &&
+                !IrWalker.Contains(condition.Right, e => e is CallExpr or MemberExpr { Receiver: not null } or ReduceExpr))
+            {
+                Expr bound = condition.Right;
+                var boundInputs = new HashSet<int>();
+                IrWalker.CollectReads(bound, boundInputs);
+                if (!boundInputs.Overlaps(writtenInBody) && !boundInputs.Contains(counter))
+                {
+                    TypeRef i32 = TypeRef.Int32;
+                    Expr fromStart = start is LiteralExpr { Text: "0" } ? bound : new BinaryExpr(i32, BinaryOp.Subtract, bound, start);
+                    Expr? span = (condition.Op, step.Value) switch
+                    {
+                        (BinaryOp.Less, 1) => fromStart,
+                        (BinaryOp.LessOrEqual, 1) => new BinaryExpr(i32, BinaryOp.Add, fromStart, Literals.One(i32)),
+                        (BinaryOp.Greater, -1) => new BinaryExpr(i32, BinaryOp.Subtract, start, bound),
+                        (BinaryOp.GreaterOrEqual, -1) => new BinaryExpr(i32, BinaryOp.Add, new BinaryExpr(i32, BinaryOp.Subtract, start, bound), Literals.One(i32)),
+                        _ => null,
+                    };
+                    if (span is not null && bound.Type.Name == "int")
+                    {
+                        loop.TripCount = new MathCallExpr(i32, MathFunction.Max, "global::System.Math", EquatableArray.Create<Expr>(Literals.Zero(i32), span));
+                        loop.TripCountReads.UnionWith(boundInputs);
+                        IrWalker.CollectReads(start, loop.TripCountReads);
+                    }
+                }
+            }
         }
     }
 
@@ -207,9 +236,12 @@ internal sealed partial class FunctionDifferentiator
         {
             if (loop.Counter >= 0 && ReferenceEquals(loop.Loop.Initializers[0], leaf))
             {
-                var startReads = new HashSet<int>();
+                var startReads = new HashSet<int>(loop.TripCountReads);
                 IrWalker.CollectReads(loop.CounterStart!, startReads);
-                reads.Contents.UnionWith(startReads.Select(ClassOf));
+                foreach (int id in startReads)
+                {
+                    (Variable(id).Type.IsCollection ? reads.References : reads.Contents).Add(ClassOf(id));
+                }
             }
         }
 

@@ -241,7 +241,11 @@ internal sealed partial class FunctionDifferentiator
         }
 
         var code = new List<CodeStmt> { new CodeComment(s.Source) };
-        if (info.Depth > 0)
+        if (info.TripCount is not null)
+        {
+            code.Add(new CodeAssign(count, "=", info.TripCount));
+        }
+        else if (info.Depth > 0)
         {
             code.Add(new CodeAssign(count, "=", Pop(TypeRef.Int32)));
         }
@@ -390,13 +394,13 @@ internal sealed partial class FunctionDifferentiator
 
         // The value just assigned is the root's value: exp, tanh, sqrt and quotients reuse it instead of recomputing.
         Expr? newValue = null;
-        if (kind == AssignKind.Simple && target is VariableExpr && IsActiveTarget(target) && value is MathCallExpr or BinaryExpr { Op: BinaryOp.Divide })
+        if (kind == AssignKind.Simple && IsActiveTarget(target) && value is MathCallExpr or BinaryExpr { Op: BinaryOp.Divide })
         {
             newValue = target;
             if (plan.Target is SaveMode.Local or SaveMode.Tape)
             {
                 string copy = _names.Allocate(BaseNameOf(target) + "Value");
-                code.Add(new CodeDeclare(target.Type, copy, target));
+                code.Add(new CodeDeclare(target.Type, copy, target, CopiesResult: true));
                 newValue = new NameExpr(target.Type, copy);
             }
         }

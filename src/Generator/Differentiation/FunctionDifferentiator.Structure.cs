@@ -61,6 +61,12 @@ internal sealed partial class FunctionDifferentiator
         public Expr? CounterStart { get; set; }
 
         public int CounterStep { get; set; }
+
+        /// <summary>For counted loops with a bound the loop does not change: the trip count, computed in the reverse sweep.</summary>
+        public Expr? TripCount { get; set; }
+
+        /// <summary>The variables the computed trip count reads.</summary>
+        public HashSet<int> TripCountReads { get; } = [];
     }
 
     private enum JumpKind

@@ -20,7 +20,9 @@ internal sealed record CodeComment(string Text) : CodeStmt;
 internal sealed record CodeBlankLine : CodeStmt;
 
 /// <summary><c>Type Name = Value;</c> (or <c>const</c>).</summary>
-internal sealed record CodeDeclare(TypeRef Type, string Name, Expr? Value, bool IsConst = false, bool UseVar = false) : CodeStmt;
+/// <param name="CopiesResult">A copy of the value a statement just assigned, taken before the statement's old value is
+/// restored: it reads the new value, which never needs saving.</param>
+internal sealed record CodeDeclare(TypeRef Type, string Name, Expr? Value, bool IsConst = false, bool UseVar = false, bool CopiesResult = false) : CodeStmt;
 
 /// <summary><c>Target Operator Value;</c> with Operator <c>=</c>, <c>+=</c>, <c>-=</c>, ...</summary>
 internal sealed record CodeAssign(Expr Target, string Operator, Expr Value) : CodeStmt;

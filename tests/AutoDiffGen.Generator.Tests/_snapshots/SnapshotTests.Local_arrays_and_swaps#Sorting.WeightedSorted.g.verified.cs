@@ -81,11 +81,9 @@ static partial class Sorting
                 tape.Push(jCount);
             }
             s = 0;
-            vCount = 0;
             // foreach (double v in a)
             for (vIndex = 0; vIndex < a.Length; vIndex++)
             {
-                vCount++;
                 v = a[vIndex];
                 s = 0.5 * s + v;
             }
@@ -94,6 +92,7 @@ static partial class Sorting
             // return s;
             dS += seed;
             // foreach (double v in a)
+            vCount = global::System.Math.Max(0, a.Length);
             vIndex = vCount;
             for (int vStep = vCount; vStep > 0; vStep--)
             {

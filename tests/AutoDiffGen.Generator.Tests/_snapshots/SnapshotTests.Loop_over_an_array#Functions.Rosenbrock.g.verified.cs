@@ -41,11 +41,9 @@ static partial class Functions
         double dU = 0.0;
         // Forward sweep: the original computation, saving what the reverse sweep needs.
         sum = 0;
-        iCount = 0;
         // for (int i = 0; i < x.Length - 1; i++)
         for (i = 0; i < x.Length - 1; i++)
         {
-            iCount++;
             t = x[i + 1] - x[i] * x[i];
             u = 1 - x[i];
             sum += 100 * t * t + u * u;
@@ -55,6 +53,7 @@ static partial class Functions
         // return sum;
         dSum += seed;
         // for (int i = 0; i < x.Length - 1; i++)
+        iCount = global::System.Math.Max(0, x.Length - 1);
         i = iCount;
         for (int iStep = iCount; iStep > 0; iStep--)
         {
