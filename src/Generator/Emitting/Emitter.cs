@@ -142,6 +142,14 @@ internal static class Emitter
             case CodeLabel label:
                 writer.WriteLine(label.Label + ":");
                 break;
+            case CodeRaw raw:
+                foreach (string line in raw.Lines)
+                {
+                    // Leading spaces in the lines nest blocks relative to the current indentation.
+                    writer.WriteLine(line);
+                }
+
+                break;
             default:
                 writer.WriteLine(Inline(stmt) + ";");
                 break;

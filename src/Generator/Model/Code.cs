@@ -54,6 +54,9 @@ internal sealed record CodeLabel(string Label) : CodeStmt;
 
 internal sealed record CodeTryFinally(CodeBlock Body, CodeBlock Finally) : CodeStmt;
 
+/// <summary>Lines of code written as they are (template-like code such as the GradientTape bridge).</summary>
+internal sealed record CodeRaw(EquatableArray<string> Lines) : CodeStmt;
+
 /// <summary>A parameter: <c>Modifier Type Name</c>.</summary>
 internal sealed record CodeParameter(string Modifier, string Type, string Name);
 
