@@ -777,6 +777,12 @@ internal sealed partial class FunctionLowering
                 return inner is null ? null : new UnaryExpr(TypeRef.Boolean, UnaryOp.Not, inner);
             case IDiscardPatternOperation:
                 return new LiteralExpr(TypeRef.Boolean, "true");
+            case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } declaration
+                when declaration.MatchesNull || SymbolEqualityComparer.Default.Equals(declaration.MatchedType, declaration.InputType):
+                // 'var k' (or the value's own type) always matches: it binds the value, and the guard may use it.
+                int bound = DeclareLocal(local, declaration.Syntax.GetLocation());
+                _pre.Add(new DeclareStmt(_source, bound, value.Type == _variables[bound].Type ? value : new ConvertExpr(_variables[bound].Type, value, false)));
+                return new LiteralExpr(TypeRef.Boolean, "true");
             default:
                 return null;
         }
