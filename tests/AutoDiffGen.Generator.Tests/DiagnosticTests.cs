@@ -236,6 +236,36 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void A_recursive_helper_called_only_with_constant_arguments_is_not_an_error()
+    {
+        var (result, output) = GeneratorHarness.Run(Usings + """
+            static partial class C
+            {
+                [Differentiable]
+                static double F(double[] w, int m)
+                {
+                    double c = Special.LogGamma(0.5 * (m + 3));
+                    double s = 0;
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        s += w[i] * w[i];
+                    }
+
+                    return s - c;
+                }
+            }
+
+            static class Special
+            {
+                public static double LogGamma(double x) =>
+                    x < 0.5 ? Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * x))) - LogGamma(1 - x) : (x - 0.5) * Math.Log(x + 7) - x;
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilationProblems(output));
+    }
+
+    [Fact]
     public void AD0011_generated_member_name_taken() => Expect("AD0011", Usings + """
         static partial class C
         {

@@ -531,7 +531,7 @@ internal sealed partial class FunctionLowering
         _context.Remember(call, location);
         if (target.Kind == CallKind.Helper)
         {
-            _context.HelperCalls.Add((_functionIndex, target.HelperIndex, location, method.Name));
+            _context.HelperCalls.Add((_functionIndex, target.HelperIndex, location, method.Name, call));
         }
 
         bool writesArguments = target.Parameters.Any(p => p.IsWritten);

@@ -76,7 +76,6 @@ internal static class MethodParser
             helpers.Add(new FunctionLowering(parse, helper, helperDeclaration, i).Lower());
         }
 
-        ReportRecursion(parse);
         if (parse.HasErrors || root is null || helpers.Any(h => h is null))
         {
             return new ParseResult(null, parse.Diagnostics.ToImmutableArray());
@@ -85,6 +84,7 @@ internal static class MethodParser
         // Activity analysis: adjoints only for active values; warnings about a result without derivative.
         ActivityAnalysis rootActivity = ActivityAnalysis.Run(root, isRoot: true);
         var helperActivities = helpers.Select(h => ActivityAnalysis.Run(h!, isRoot: false)).ToList();
+        ReportRecursion(parse, rootActivity, helperActivities);
         CheckCalls(parse, rootActivity.Annotate(), rootActivity);
         for (int i = 0; i < helperActivities.Count; i++)
         {
@@ -199,8 +199,11 @@ internal static class MethodParser
         return true;
     }
 
-    /// <summary>Helpers get private adjoints, which cannot call themselves: report every call on a cycle.</summary>
-    private static void ReportRecursion(ParseContext parse)
+    /// <summary>
+    /// Helpers get private adjoints, which cannot call themselves: report every call on a cycle of calls that need
+    /// derivatives (a recursive helper called only with non-differentiable arguments runs as it is and is fine).
+    /// </summary>
+    private static void ReportRecursion(ParseContext parse, ActivityAnalysis root, List<ActivityAnalysis> helpers)
     {
         int count = parse.Helpers.Count;
         var edges = new List<int>[count];
@@ -209,7 +212,14 @@ internal static class MethodParser
             edges[i] = [];
         }
 
-        foreach ((int caller, int callee, _, _) in parse.HelperCalls)
+        bool NeedsDerivative(int caller, CallExpr call)
+        {
+            ActivityAnalysis activity = caller < 0 ? root : helpers[caller];
+            return call.Arguments.Any(a => a.Kind != PassingMode.Out && IsVaried(activity, a.Value));
+        }
+
+        var active = parse.HelperCalls.Where(c => NeedsDerivative(c.Caller, c.Call)).ToList();
+        foreach ((int caller, int callee, _, _, _) in active)
         {
             if (caller >= 0)
             {
@@ -242,9 +252,22 @@ internal static class MethodParser
             return false;
         }
 
-        foreach ((int caller, int callee, Location callLocation, string name) in parse.HelperCalls)
+        // Only helpers that the [Differentiable] method reaches through calls with derivatives matter.
+        var reached = new HashSet<int>();
+        foreach ((int caller, int callee, _, _, _) in active)
         {
-            if (caller >= 0 && Reaches(callee, caller))
+            if (caller < 0)
+            {
+                foreach (int helper in Enumerable.Range(0, count).Where(h => Reaches(callee, h)))
+                {
+                    reached.Add(helper);
+                }
+            }
+        }
+
+        foreach ((int caller, int callee, Location callLocation, string name, _) in active)
+        {
+            if (caller >= 0 && reached.Contains(caller) && Reaches(callee, caller))
             {
                 parse.Report(Descriptors.Recursion, callLocation, name);
             }

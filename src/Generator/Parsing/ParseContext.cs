@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using AutoDiffGen.Generator.Helpers;
+using AutoDiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 
 namespace AutoDiffGen.Generator.Parsing;
@@ -34,8 +35,8 @@ internal sealed class ParseContext
     /// <summary>Where each call and expression of interest came from (by node identity), for diagnostics found after lowering.</summary>
     public Dictionary<object, Location> Locations { get; } = new(ReferenceComparer.Instance);
 
-    /// <summary>Calls between functions: (caller index or -1 for the root, callee helper index, call location).</summary>
-    public List<(int Caller, int Callee, Location Location, string CalleeName)> HelperCalls { get; } = [];
+    /// <summary>Calls between functions: (caller index or -1 for the root, callee helper index, call location, the call).</summary>
+    public List<(int Caller, int Callee, Location Location, string CalleeName, CallExpr Call)> HelperCalls { get; } = [];
 
     public IReadOnlyList<IMethodSymbol> Helpers => _helpers;
 
