@@ -274,6 +274,18 @@ internal sealed partial class FunctionDifferentiator
         }
 
         Expr? target = TargetOf(leaf);
+
+        // When the new value involves a call (Math.Exp, a helper), compute it before the push: otherwise values that
+        // feed it (a loop's accumulator) stay live across the push's rarely taken growth call and the JIT keeps them
+        // in memory for the whole loop.
+        string? computedFirst = null;
+        if (plan.Target == SaveMode.Tape && target is { Type.IsCollection: false } && leaf is DeclareStmt or AssignStmt { Kind: AssignKind.Simple or AssignKind.Compound } &&
+            ValueExpressionsOf(leaf).FirstOrDefault() is { } newValue && IrWalker.Contains(newValue, e => e is MathCallExpr or CallExpr or ReduceExpr))
+        {
+            computedFirst = _names.Allocate(BaseNameOf(target) + "Next");
+            code.Add(new CodeDeclare(newValue.Type, computedFirst, WithFlags(newValue)));
+        }
+
         if (target is not null)
         {
             switch (plan.Target)
@@ -307,6 +319,12 @@ internal sealed partial class FunctionDifferentiator
 
         switch (leaf)
         {
+            case DeclareStmt or AssignStmt when computedFirst is not null:
+                var computed = new NameExpr(ValueExpressionsOf(leaf).First().Type, computedFirst);
+                code.Add(leaf is AssignStmt { Kind: AssignKind.Compound } compound
+                    ? new CodeAssign(compound.Target, Emitting.ExpressionPrinter.OperatorText(compound.Op) + "=", computed)
+                    : new CodeAssign(target!, "=", computed));
+                break;
             case DeclareStmt { Initializer: not null } d:
                 code.Add(new CodeAssign(target!, "=", WithFlags(d.Initializer)));
                 AfterCollectionWrite(d.VariableId, d.Initializer, code);

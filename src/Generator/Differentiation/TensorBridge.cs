@@ -14,6 +14,7 @@ namespace AutoDiffGen.Generator.Differentiation;
 internal static class TensorBridge
 {
     private const string Tensor = "global::AutoDiffGen.Tensor";
+    private const string Marshal = "global::AutoDiffGen.TensorMarshal";
 
     public static CodeMethod? Build(MethodModel model, FunctionDifferentiator differentiator)
     {
@@ -88,6 +89,38 @@ internal static class TensorBridge
                 : $"global::System.ReadOnlySpan<{t}> {sources[p.Id]} = {p.Name}.AsSpan();");
         }
 
+        if (inputs.All(p => !p.Type.IsCollection))
+        {
+            // Elementwise: without a recording tape only the values are needed; with one, each element's value and
+            // local partial derivatives come from one generated gradient sweep, and the backward pass scales them.
+            lines.Add($"if (!{Marshal}.IsRecording)");
+            lines.Add("{");
+            lines.Add($"    for (int {element} = 0; {element} < {count}; {element}++)");
+            lines.Add("    {");
+            lines.Add($"        {values}[{element}] = {Escape(f.Name)}({Arguments(parameters, inputs, sources, element, written)});");
+            lines.Add("    }");
+            lines.Add(string.Empty);
+            lines.Add($"    return {Marshal}.CreateTensorUnsafe({values}, {shape});");
+            lines.Add("}");
+            lines.Add(string.Empty);
+            var partials = inputs.ToDictionary(p => p.Id, p => N(p.BaseName + "Partials"));
+            foreach (VariableModel p in inputs)
+            {
+                lines.Add($"var {partials[p.Id]} = new {t}[{count}];");
+            }
+
+            string outputs = string.Join(", ", inputs.Select(p => $"out {partials[p.Id]}[{element}]"));
+            lines.Add($"for (int {element} = 0; {element} < {count}; {element}++)");
+            lines.Add("{");
+            lines.Add($"    {values}[{element}] = {Escape(f.Name + "Gradient")}({Arguments(parameters, inputs, sources, element, written)}, {outputs});");
+            lines.Add("}");
+            lines.Add(string.Empty);
+            string all = N("partials");
+            lines.Add($"var {all} = new {t}[][] {{ {string.Join(", ", inputs.Select(p => partials[p.Id]))} }};");
+            lines.Add($"return {Tensor}.CustomGradient<{t}>({Literal(f.Name)}, new {tensor}[] {{ {string.Join(", ", inputs.Select(p => p.Name))} }}, {Marshal}.CreateTensorUnsafe({values}, {shape}), ({upstream}, {recorded}) => {Marshal}.GradientsFromPartials({Literal(f.Name)}, {upstream}, {recorded}, {all}));");
+            return Finish(model, parameters, inputs, tensor, lines);
+        }
+
         lines.Add($"for (int {element} = 0; {element} < {count}; {element}++)");
         lines.Add("{");
         lines.Add($"    {values}[{element}] = {Escape(f.Name)}({Arguments(parameters, inputs, sources, element, written)});");
@@ -95,7 +128,7 @@ internal static class TensorBridge
         lines.Add(string.Empty);
 
         // One recorded operation; its backward pass runs the generated adjoint on the recorded inputs.
-        lines.Add($"return {Tensor}.CustomGradient<{t}>({Literal(f.Name)}, new {tensor}[] {{ {string.Join(", ", inputs.Select(p => p.Name))} }}, new {tensor}({values}, {shape}), ({upstream}, {recorded}) =>");
+        lines.Add($"return {Tensor}.CustomGradient<{t}>({Literal(f.Name)}, new {tensor}[] {{ {string.Join(", ", inputs.Select(p => p.Name))} }}, {Marshal}.CreateTensorUnsafe({values}, {shape}), ({upstream}, {recorded}) =>");
         lines.Add("{");
         var body = new List<string> { $"global::System.ReadOnlySpan<{t}> {gradient} = {upstream}.AsSpan();" };
         var recordedNames = new Dictionary<int, string>();
@@ -121,13 +154,21 @@ internal static class TensorBridge
         body.Add($"    {Escape(f.Name + "Adjoint")}({Arguments(parameters, inputs, recordedNames, element, written)}, {gradient}[{element}], {adjointArguments});");
         body.Add("}");
         body.Add(string.Empty);
-        body.Add($"return new {tensor}?[] {{ {string.Join(", ", inputs.Select(p => p.Type.IsCollection ? $"new {tensor}({adjoints[p.Id]}, {adjoints[p.Id]}.Length)" : $"new {tensor}({adjoints[p.Id]}, {shape})"))} }};");
+        string results = string.Join(", ", inputs.Select(p => p.Type.IsCollection
+            ? $"{Marshal}.CreateTensorUnsafe({adjoints[p.Id]}, {adjoints[p.Id]}.Length)"
+            : $"{Marshal}.CreateTensorUnsafe({adjoints[p.Id]}, {shape})"));
+        body.Add($"return {Marshal}.GradientsFromGeneratedAdjoint({Literal(f.Name)}, {upstream}, {recorded}, new {tensor}?[] {{ {results} }});");
         lines.AddRange(body.Select(line => line.Length == 0 ? line : "    " + line));
         lines.Add("});");
+        return Finish(model, parameters, inputs, tensor, lines);
+    }
 
+    private static CodeMethod Finish(MethodModel model, List<VariableModel> parameters, List<VariableModel> inputs, string tensor, List<string> lines)
+    {
+        FunctionModel f = model.Function;
         var docs = new List<string>
         {
-            $"<summary>Records <c>{f.Name}</c> as one operation on the active <see cref=\"global::AutoDiffGen.GradientTape\"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is <c>{f.Name}Adjoint</c> (generated by AutoDiffGen).</summary>",
+            $"<summary>Records <c>{f.Name}</c> as one operation on the active <see cref=\"global::AutoDiffGen.GradientTape\"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>{f.Name}Adjoint</c> (or, for an elementwise method, the partial derivatives its <c>{f.Name}Gradient</c> computed with the values).</summary>",
         };
         foreach (VariableModel p in parameters)
         {

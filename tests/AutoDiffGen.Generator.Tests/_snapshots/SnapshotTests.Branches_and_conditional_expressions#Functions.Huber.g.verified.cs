@@ -70,4 +70,43 @@ static partial class Functions
         }
         return result;
     }
+
+    /// <summary>Records <c>Huber</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>HuberAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>HuberGradient</c> computed with the values).</summary>
+    /// <param name="residual">As for <c>Huber</c>, elementwise.</param>
+    /// <param name="delta">As for <c>Huber</c>.</param>
+    /// <returns>A tensor of <c>Huber</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> Huber(global::AutoDiffGen.Tensor<double> residual, double delta)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(residual);
+        int[] shape = global::System.Array.Empty<int>();
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("Huber", shape, residual.Shape.AsSpan());
+        residual = global::AutoDiffGen.Tensor.BroadcastTo(residual, shape);
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values = new double[count];
+        global::System.ReadOnlySpan<double> residualValues = residual.AsSpan();
+        if (!global::AutoDiffGen.TensorMarshal.IsRecording)
+        {
+            for (int element = 0; element < count; element++)
+            {
+                values[element] = Huber(residualValues[element], delta);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape);
+        }
+
+        var residualPartials = new double[count];
+        for (int element = 0; element < count; element++)
+        {
+            values[element] = HuberGradient(residualValues[element], delta, out residualPartials[element]);
+        }
+
+        var partials = new double[][] { residualPartials };
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("Huber", new global::AutoDiffGen.Tensor<double>[] { residual }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) => global::AutoDiffGen.TensorMarshal.GradientsFromPartials("Huber", upstream, recorded, partials));
+    }
 }

@@ -44,4 +44,42 @@ static partial class Functions
         }
         return result;
     }
+
+    /// <summary>Records <c>Relu</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>ReluAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>ReluGradient</c> computed with the values).</summary>
+    /// <param name="x">As for <c>Relu</c>, elementwise.</param>
+    /// <returns>A tensor of <c>Relu</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> Relu(global::AutoDiffGen.Tensor<double> x)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        int[] shape = global::System.Array.Empty<int>();
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("Relu", shape, x.Shape.AsSpan());
+        x = global::AutoDiffGen.Tensor.BroadcastTo(x, shape);
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values = new double[count];
+        global::System.ReadOnlySpan<double> xValues = x.AsSpan();
+        if (!global::AutoDiffGen.TensorMarshal.IsRecording)
+        {
+            for (int element = 0; element < count; element++)
+            {
+                values[element] = Relu(xValues[element]);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape);
+        }
+
+        var xPartials = new double[count];
+        for (int element = 0; element < count; element++)
+        {
+            values[element] = ReluGradient(xValues[element], out xPartials[element]);
+        }
+
+        var partials = new double[][] { xPartials };
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("Relu", new global::AutoDiffGen.Tensor<double>[] { x }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) => global::AutoDiffGen.TensorMarshal.GradientsFromPartials("Relu", upstream, recorded, partials));
+    }
 }

@@ -89,4 +89,42 @@ static partial class Functions
             tape.Release(tapeMark);
         }
     }
+
+    /// <summary>Records <c>SquareRoot</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>SquareRootAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>SquareRootGradient</c> computed with the values).</summary>
+    /// <param name="a">As for <c>SquareRoot</c>, elementwise.</param>
+    /// <returns>A tensor of <c>SquareRoot</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> SquareRoot(global::AutoDiffGen.Tensor<double> a)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(a);
+        int[] shape = global::System.Array.Empty<int>();
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("SquareRoot", shape, a.Shape.AsSpan());
+        a = global::AutoDiffGen.Tensor.BroadcastTo(a, shape);
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values = new double[count];
+        global::System.ReadOnlySpan<double> aValues = a.AsSpan();
+        if (!global::AutoDiffGen.TensorMarshal.IsRecording)
+        {
+            for (int element = 0; element < count; element++)
+            {
+                values[element] = SquareRoot(aValues[element]);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape);
+        }
+
+        var aPartials = new double[count];
+        for (int element = 0; element < count; element++)
+        {
+            values[element] = SquareRootGradient(aValues[element], out aPartials[element]);
+        }
+
+        var partials = new double[][] { aPartials };
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("SquareRoot", new global::AutoDiffGen.Tensor<double>[] { a }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) => global::AutoDiffGen.TensorMarshal.GradientsFromPartials("SquareRoot", upstream, recorded, partials));
+    }
 }

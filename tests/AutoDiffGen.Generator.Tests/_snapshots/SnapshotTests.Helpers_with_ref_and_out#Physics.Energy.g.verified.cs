@@ -73,6 +73,56 @@ static partial class Physics
         return result;
     }
 
+    /// <summary>Records <c>Energy</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>EnergyAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>EnergyGradient</c> computed with the values).</summary>
+    /// <param name="x">As for <c>Energy</c>, elementwise.</param>
+    /// <param name="v">As for <c>Energy</c>, elementwise.</param>
+    /// <param name="k">As for <c>Energy</c>, elementwise.</param>
+    /// <returns>A tensor of <c>Energy</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> Energy(global::AutoDiffGen.Tensor<double> x, global::AutoDiffGen.Tensor<double> v, global::AutoDiffGen.Tensor<double> k)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        global::System.ArgumentNullException.ThrowIfNull(k);
+        int[] shape = global::System.Array.Empty<int>();
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("Energy", shape, x.Shape.AsSpan());
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("Energy", shape, v.Shape.AsSpan());
+        shape = global::AutoDiffGen.Tensor.BroadcastShape("Energy", shape, k.Shape.AsSpan());
+        x = global::AutoDiffGen.Tensor.BroadcastTo(x, shape);
+        v = global::AutoDiffGen.Tensor.BroadcastTo(v, shape);
+        k = global::AutoDiffGen.Tensor.BroadcastTo(k, shape);
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values = new double[count];
+        global::System.ReadOnlySpan<double> xValues = x.AsSpan();
+        global::System.ReadOnlySpan<double> vValues = v.AsSpan();
+        global::System.ReadOnlySpan<double> kValues = k.AsSpan();
+        if (!global::AutoDiffGen.TensorMarshal.IsRecording)
+        {
+            for (int element = 0; element < count; element++)
+            {
+                values[element] = Energy(xValues[element], vValues[element], kValues[element]);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape);
+        }
+
+        var xPartials = new double[count];
+        var vPartials = new double[count];
+        var kPartials = new double[count];
+        for (int element = 0; element < count; element++)
+        {
+            values[element] = EnergyGradient(xValues[element], vValues[element], kValues[element], out xPartials[element], out vPartials[element], out kPartials[element]);
+        }
+
+        var partials = new double[][] { xPartials, vPartials, kPartials };
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("Energy", new global::AutoDiffGen.Tensor<double>[] { x, v, k }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) => global::AutoDiffGen.TensorMarshal.GradientsFromPartials("Energy", upstream, recorded, partials));
+    }
+
     /// <summary>Adjoints of the methods that the [Differentiable] method calls.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
     private static class EnergyAdjoints

@@ -154,4 +154,43 @@ static partial class Sorting
             tape.Release(tapeMark);
         }
     }
+
+    /// <summary>Records <c>WeightedSorted</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>WeightedSortedAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>WeightedSortedGradient</c> computed with the values).</summary>
+    /// <param name="values">As for <c>WeightedSorted</c>, as a 1-D tensor.</param>
+    /// <returns>A tensor of <c>WeightedSorted</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> WeightedSorted(global::AutoDiffGen.Tensor<double> values)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(values);
+        int[] shape = global::System.Array.Empty<int>();
+        if (values.Rank != 1)
+        {
+            throw new global::System.ArgumentException($"WeightedSorted: parameter 'values' takes a 1-D tensor (an array), but the tensor has shape {values.Shape}.", "values");
+        }
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values2 = new double[count];
+        double[] valuesValues = values.AsSpan().ToArray();
+        for (int element = 0; element < count; element++)
+        {
+            values2[element] = WeightedSorted(valuesValues);
+        }
+
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("WeightedSorted", new global::AutoDiffGen.Tensor<double>[] { values }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values2, shape), (upstream, recorded) =>
+        {
+            global::System.ReadOnlySpan<double> gradient = upstream.AsSpan();
+            double[] valuesRecorded = recorded[0].AsSpan().ToArray();
+            var dValues = new double[valuesRecorded.Length];
+            for (int element = 0; element < count; element++)
+            {
+                WeightedSortedAdjoint(valuesRecorded, gradient[element], dValues);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.GradientsFromGeneratedAdjoint("WeightedSorted", upstream, recorded, new global::AutoDiffGen.Tensor<double>?[] { global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(dValues, dValues.Length) });
+        });
+    }
 }

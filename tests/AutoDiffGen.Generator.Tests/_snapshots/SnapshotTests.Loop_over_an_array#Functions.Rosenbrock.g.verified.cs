@@ -76,4 +76,43 @@ static partial class Functions
         }
         return result;
     }
+
+    /// <summary>Records <c>Rosenbrock</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>RosenbrockAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>RosenbrockGradient</c> computed with the values).</summary>
+    /// <param name="x">As for <c>Rosenbrock</c>, as a 1-D tensor.</param>
+    /// <returns>A tensor of <c>Rosenbrock</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+    public static global::AutoDiffGen.Tensor<double> Rosenbrock(global::AutoDiffGen.Tensor<double> x)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        int[] shape = global::System.Array.Empty<int>();
+        if (x.Rank != 1)
+        {
+            throw new global::System.ArgumentException($"Rosenbrock: parameter 'x' takes a 1-D tensor (an array), but the tensor has shape {x.Shape}.", "x");
+        }
+        int count = 1;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            count *= shape[axis];
+        }
+
+        var values = new double[count];
+        double[] xValues = x.AsSpan().ToArray();
+        for (int element = 0; element < count; element++)
+        {
+            values[element] = Rosenbrock(xValues);
+        }
+
+        return global::AutoDiffGen.Tensor.CustomGradient<double>("Rosenbrock", new global::AutoDiffGen.Tensor<double>[] { x }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) =>
+        {
+            global::System.ReadOnlySpan<double> gradient = upstream.AsSpan();
+            double[] xRecorded = recorded[0].AsSpan().ToArray();
+            var dX = new double[xRecorded.Length];
+            for (int element = 0; element < count; element++)
+            {
+                RosenbrockAdjoint(xRecorded, gradient[element], dX);
+            }
+
+            return global::AutoDiffGen.TensorMarshal.GradientsFromGeneratedAdjoint("Rosenbrock", upstream, recorded, new global::AutoDiffGen.Tensor<double>?[] { global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(dX, dX.Length) });
+        });
+    }
 }

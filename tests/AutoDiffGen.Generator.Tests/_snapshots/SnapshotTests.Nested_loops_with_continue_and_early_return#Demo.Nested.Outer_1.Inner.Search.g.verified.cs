@@ -131,6 +131,52 @@ namespace Demo.Nested
                     tape.Release(tapeMark);
                 }
             }
+
+            /// <summary>Records <c>Search</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>SearchAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>SearchGradient</c> computed with the values).</summary>
+            /// <param name="values">As for <c>Search</c>, as a 1-D tensor.</param>
+            /// <param name="scale">As for <c>Search</c>, elementwise.</param>
+            /// <returns>A tensor of <c>Search</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+            [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+            internal static global::AutoDiffGen.Tensor<float> Search(global::AutoDiffGen.Tensor<float> values, global::AutoDiffGen.Tensor<float> scale)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(values);
+                global::System.ArgumentNullException.ThrowIfNull(scale);
+                int[] shape = global::System.Array.Empty<int>();
+                shape = global::AutoDiffGen.Tensor.BroadcastShape("Search", shape, scale.Shape.AsSpan());
+                scale = global::AutoDiffGen.Tensor.BroadcastTo(scale, shape);
+                if (values.Rank != 1)
+                {
+                    throw new global::System.ArgumentException($"Search: parameter 'values' takes a 1-D tensor (an array), but the tensor has shape {values.Shape}.", "values");
+                }
+                int count = 1;
+                for (int axis = 0; axis < shape.Length; axis++)
+                {
+                    count *= shape[axis];
+                }
+
+                var values2 = new float[count];
+                float[] valuesValues = values.AsSpan().ToArray();
+                global::System.ReadOnlySpan<float> scaleValues = scale.AsSpan();
+                for (int element = 0; element < count; element++)
+                {
+                    values2[element] = Search(valuesValues, scaleValues[element]);
+                }
+
+                return global::AutoDiffGen.Tensor.CustomGradient<float>("Search", new global::AutoDiffGen.Tensor<float>[] { values, scale }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values2, shape), (upstream, recorded) =>
+                {
+                    global::System.ReadOnlySpan<float> gradient = upstream.AsSpan();
+                    float[] valuesRecorded = recorded[0].AsSpan().ToArray();
+                    global::System.ReadOnlySpan<float> scaleRecorded = recorded[1].AsSpan();
+                    var dValues = new float[valuesRecorded.Length];
+                    var dScale = new float[count];
+                    for (int element = 0; element < count; element++)
+                    {
+                        SearchAdjoint(valuesRecorded, scaleRecorded[element], gradient[element], dValues, ref dScale[element]);
+                    }
+
+                    return global::AutoDiffGen.TensorMarshal.GradientsFromGeneratedAdjoint("Search", upstream, recorded, new global::AutoDiffGen.Tensor<float>?[] { global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(dValues, dValues.Length), global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(dScale, shape) });
+                });
+            }
         }
     }
 }

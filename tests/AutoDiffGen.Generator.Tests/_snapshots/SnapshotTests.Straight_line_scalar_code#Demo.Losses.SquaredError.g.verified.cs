@@ -66,5 +66,61 @@ namespace Demo
             dB += dPrediction;
             return result;
         }
+
+        /// <summary>Records <c>SquaredError</c> as one operation on the active <see cref="global::AutoDiffGen.GradientTape"/>s: scalar parameters map elementwise with broadcasting, array parameters take 1-D tensors, and the backward pass is the generated <c>SquaredErrorAdjoint</c> (or, for an elementwise method, the partial derivatives its <c>SquaredErrorGradient</c> computed with the values).</summary>
+        /// <param name="w">As for <c>SquaredError</c>, elementwise.</param>
+        /// <param name="b">As for <c>SquaredError</c>, elementwise.</param>
+        /// <param name="x">As for <c>SquaredError</c>, elementwise.</param>
+        /// <param name="y">As for <c>SquaredError</c>, elementwise.</param>
+        /// <returns>A tensor of <c>SquaredError</c>'s values, with the broadcast shape of the scalar parameters.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
+        public static global::AutoDiffGen.Tensor<double> SquaredError(global::AutoDiffGen.Tensor<double> w, global::AutoDiffGen.Tensor<double> b, global::AutoDiffGen.Tensor<double> x, global::AutoDiffGen.Tensor<double> y)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(w);
+            global::System.ArgumentNullException.ThrowIfNull(b);
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::System.ArgumentNullException.ThrowIfNull(y);
+            int[] shape = global::System.Array.Empty<int>();
+            shape = global::AutoDiffGen.Tensor.BroadcastShape("SquaredError", shape, w.Shape.AsSpan());
+            shape = global::AutoDiffGen.Tensor.BroadcastShape("SquaredError", shape, b.Shape.AsSpan());
+            shape = global::AutoDiffGen.Tensor.BroadcastShape("SquaredError", shape, x.Shape.AsSpan());
+            shape = global::AutoDiffGen.Tensor.BroadcastShape("SquaredError", shape, y.Shape.AsSpan());
+            w = global::AutoDiffGen.Tensor.BroadcastTo(w, shape);
+            b = global::AutoDiffGen.Tensor.BroadcastTo(b, shape);
+            x = global::AutoDiffGen.Tensor.BroadcastTo(x, shape);
+            y = global::AutoDiffGen.Tensor.BroadcastTo(y, shape);
+            int count = 1;
+            for (int axis = 0; axis < shape.Length; axis++)
+            {
+                count *= shape[axis];
+            }
+
+            var values = new double[count];
+            global::System.ReadOnlySpan<double> wValues = w.AsSpan();
+            global::System.ReadOnlySpan<double> bValues = b.AsSpan();
+            global::System.ReadOnlySpan<double> xValues = x.AsSpan();
+            global::System.ReadOnlySpan<double> yValues = y.AsSpan();
+            if (!global::AutoDiffGen.TensorMarshal.IsRecording)
+            {
+                for (int element = 0; element < count; element++)
+                {
+                    values[element] = SquaredError(wValues[element], bValues[element], xValues[element], yValues[element]);
+                }
+
+                return global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape);
+            }
+
+            var wPartials = new double[count];
+            var bPartials = new double[count];
+            var xPartials = new double[count];
+            var yPartials = new double[count];
+            for (int element = 0; element < count; element++)
+            {
+                values[element] = SquaredErrorGradient(wValues[element], bValues[element], xValues[element], yValues[element], out wPartials[element], out bPartials[element], out xPartials[element], out yPartials[element]);
+            }
+
+            var partials = new double[][] { wPartials, bPartials, xPartials, yPartials };
+            return global::AutoDiffGen.Tensor.CustomGradient<double>("SquaredError", new global::AutoDiffGen.Tensor<double>[] { w, b, x, y }, global::AutoDiffGen.TensorMarshal.CreateTensorUnsafe(values, shape), (upstream, recorded) => global::AutoDiffGen.TensorMarshal.GradientsFromPartials("SquaredError", upstream, recorded, partials));
+        }
     }
 }

@@ -5,6 +5,11 @@ namespace AutoDiffGen.Tests.Functions;
 /// <summary>Straight-line code: arithmetic, locals, assignments, constants.</summary>
 public static partial class ScalarFunctions
 {
+    /// <summary>The Huber loss of the GradientTape guide's bridge example.</summary>
+    [Differentiable]
+    public static double Huber(double residual, [NoDerivative] double delta) =>
+        Math.Abs(residual) <= delta ? 0.5 * residual * residual : delta * (Math.Abs(residual) - 0.5 * delta);
+
     [Differentiable]
     public static double Arithmetic(double x, double y) => -(x + 2.5) * (y - x) / (1 + y * y) - (-x);
 
