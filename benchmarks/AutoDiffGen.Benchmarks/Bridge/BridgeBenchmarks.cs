@@ -11,6 +11,10 @@ public static partial class Activations
     [Differentiable]
     public static double Silu(double x) => x / (1 + Math.Exp(-x));
 
+    /// <summary>Pseudo-Huber loss with delta = 1, sqrt(1 + r^2) - 1: four tape operations, no transcendental function.</summary>
+    [Differentiable]
+    public static double PseudoHuber(double r) => Math.Sqrt(1 + (r * r)) - 1;
+
     /// <summary>GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): eight tape operations.</summary>
     [Differentiable]
     public static double Gelu(double x) => 0.5 * x * (1 + Math.Tanh(0.7978845608028654 * (x + (0.044715 * x * x * x))));
@@ -28,7 +32,7 @@ public class BridgeBenchmarks
     private Variable<double> _x = null!;
 
     /// <summary>Number of elements.</summary>
-    [Params(1, 4096)]
+    [Params(1, 64, 4096)]
     public int Size { get; set; }
 
     /// <summary>Values in [-3, 3], seeded.</summary>
@@ -40,6 +44,7 @@ public class BridgeBenchmarks
 
         // Both forms must compute the same gradient, or the comparison means nothing.
         Check("SiLU", Gradient(x => x * Tensor.Sigmoid(x)), Gradient(Activations.Silu));
+        Check("PseudoHuber", Gradient(x => Tensor.Sqrt(1.0 + (x * x)) - 1.0), Gradient(Activations.PseudoHuber));
         Check("GELU", Gradient(x => 0.5 * x * (1.0 + Tensor.Tanh(0.7978845608028654 * (x + (0.044715 * x * x * x))))), Gradient(Activations.Gelu));
     }
 
@@ -89,6 +94,34 @@ public class BridgeBenchmarks
         using (tape = new GradientTape())
         {
             loss = Tensor.Sum(Activations.Silu(_x));
+        }
+
+        return tape.Gradient(loss, _x)!.AsSpan()[0];
+    }
+
+    /// <summary>Pseudo-Huber from tape operations.</summary>
+    [Benchmark]
+    public double PseudoHuberTapeOps()
+    {
+        Tensor<double> loss;
+        GradientTape tape;
+        using (tape = new GradientTape())
+        {
+            loss = Tensor.Sum(Tensor.Sqrt(1.0 + (_x * _x)) - 1.0);
+        }
+
+        return tape.Gradient(loss, _x)!.AsSpan()[0];
+    }
+
+    /// <summary>Pseudo-Huber through the generated bridge: one node.</summary>
+    [Benchmark]
+    public double PseudoHuberBridge()
+    {
+        Tensor<double> loss;
+        GradientTape tape;
+        using (tape = new GradientTape())
+        {
+            loss = Tensor.Sum(Activations.PseudoHuber(_x));
         }
 
         return tape.Gradient(loss, _x)!.AsSpan()[0];

@@ -149,6 +149,22 @@ internal static class CodeWalker
         }
     }
 
+    /// <summary>How many times generated code refers to the local <paramref name="name"/> (reads and writes).</summary>
+    public static int CountName(IEnumerable<CodeStmt> code, string name)
+    {
+        int count = 0;
+        foreach (CodeStmt stmt in code)
+        {
+            CodeRewriter.Map(stmt, e => ExprRewriter.Map(e, node =>
+            {
+                count += node is NameExpr n && n.Name == name ? 1 : 0;
+                return null;
+            }));
+        }
+
+        return count;
+    }
+
     /// <summary>Whether generated code refers to the local <paramref name="name"/>.</summary>
     public static bool UsesName(IEnumerable<CodeStmt> code, string name)
     {

@@ -38,6 +38,7 @@ internal sealed partial class FunctionDifferentiator
         var methodFrame = new Frame(-1, _exitName is null ? null : new NameExpr(TypeRef.Int32, _exitName));
         List<CodeStmt> reverse = ReverseBlock(_function.Body.Statements, methodFrame);
         List<CodeStmt> forward = Forward(_function.Body, []);
+        AccumulateOnceIntoOutputs(reverse);
 
         var body = new List<CodeStmt>();
         if (_isRoot)
@@ -177,9 +178,9 @@ internal sealed partial class FunctionDifferentiator
     public Expr? Named(Expr expr) => expr is VariableExpr v ? new NameExpr(v.Type, Variable(v.Id).Name) : null;
 
     /// <summary>
-    /// Scalar parameters that the function reassigns, and (for the public adjoint) arrays it writes, accumulate
-    /// their adjoint in a local or pooled buffer that is added to the output at the end: the output itself must
-    /// only ever be added to.
+    /// Scalar parameters accumulate their adjoint in a local, and (for the public adjoint) arrays the function writes
+    /// in a pooled buffer, that is added to the output at the end: the output itself must only ever be added to, and
+    /// a local stays in a register.
     /// </summary>
     private void PlanWorkingAdjoints()
     {
@@ -206,11 +207,43 @@ internal sealed partial class FunctionDifferentiator
                     _workingBuffers.Add((id, buffer));
                 }
             }
-            else if (parameter.RefKind is PassingMode.Value or PassingMode.In && written.Contains(id))
+            else if (parameter.RefKind is PassingMode.Value or PassingMode.In)
             {
+                if (!written.Contains(id))
+                {
+                    _registerAdjoints.Add(id);
+                }
+
+                // Always a local, not only for reassigned parameters: the JIT keeps a local in a register, but every
+                // `dX += ...` through the ref parameter is a load and a store whose latency chains the whole sweep.
                 string local = _names.Allocate(_adjointNames[id] + "Work");
                 _workingAdjoints[id] = local;
                 _adjointDeclarations.Add(new CodeDeclare(parameter.Type, local, Literals.Zero(parameter.Type)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A scalar parameter's working local that the reverse sweep adds to only once, outside any loop or branch, buys
+    /// nothing: that one statement adds to the output directly, and the local goes.
+    /// </summary>
+    private void AccumulateOnceIntoOutputs(List<CodeStmt> reverse)
+    {
+        foreach (int id in _registerAdjoints)
+        {
+            string local = _workingAdjoints[id];
+            string output = _adjointNames[id]!;
+            int index = reverse.FindIndex(s => s is CodeAssign { Target: NameExpr n, Operator: "+=" or "-=" } && n.Name == local);
+            if (index >= 0 && CodeWalker.CountName(reverse, local) == 1)
+            {
+                var assign = (CodeAssign)reverse[index];
+                reverse[index] = assign with { Target = new NameExpr(assign.Target.Type, output) };
+            }
+
+            if (index >= 0 ? CodeWalker.CountName(reverse, local) == 0 : !CodeWalker.UsesName(reverse, local))
+            {
+                _workingAdjoints.Remove(id);
+                _adjointDeclarations.RemoveAll(d => d is CodeDeclare declare && declare.Name == local);
             }
         }
     }

@@ -37,6 +37,7 @@ internal sealed partial class FunctionDifferentiator
 
     /// <summary>Root parameters whose adjoint is accumulated in a local (scalar reassigned) or a rented buffer (array written).</summary>
     private readonly Dictionary<int, string> _workingAdjoints = [];
+    private readonly HashSet<int> _registerAdjoints = [];
 
     /// <param name="helperAdjoints">Qualified names of the helpers' adjoints, by helper index.</param>
     public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)

@@ -33,6 +33,7 @@ static partial class Functions
         double result = 0.0;
         bool branch = false;
         // Adjoints: d(result)/d(value) for every active value.
+        double dResidualWork = 0.0;
         double dA = 0.0;
         // Forward sweep: the original computation, saving what the reverse sweep needs.
         a = global::System.Math.Abs(residual);
@@ -50,9 +51,9 @@ static partial class Functions
         if (branch)
         {
             // return 0.5 * residual * residual;
-            dResidual += 0.5 * (seed * residual);
+            dResidualWork += 0.5 * (seed * residual);
             double product = 0.5 * residual;
-            dResidual += product * seed;
+            dResidualWork += product * seed;
         }
         else
         {
@@ -62,12 +63,13 @@ static partial class Functions
         // double a = Math.Abs(residual);
         if (residual > 0.0)
         {
-            dResidual += dA;
+            dResidualWork += dA;
         }
         else if (residual < 0.0)
         {
-            dResidual -= dA;
+            dResidualWork -= dA;
         }
+        dResidual += dResidualWork;
         return result;
     }
 

@@ -29,6 +29,8 @@ static partial class Functions
         // Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them).
         double result = 0.0;
         bool condition = false;
+        // Adjoints: d(result)/d(value) for every active value.
+        double dXWork = 0.0;
         // Forward sweep: the original computation, saving what the reverse sweep needs.
         condition = x > 0;
         result = condition ? x : 0.01 * x;
@@ -36,12 +38,13 @@ static partial class Functions
         // x > 0 ? x : 0.01 * x
         if (condition)
         {
-            dX += seed;
+            dXWork += seed;
         }
         else
         {
-            dX += 0.01 * seed;
+            dXWork += 0.01 * seed;
         }
+        dX += dXWork;
         return result;
     }
 

@@ -34,6 +34,7 @@ static partial class Functions
         int iCount = 0;
         int iExit = 0;
         // Adjoints: d(result)/d(value) for every active value.
+        double dAWork = 0.0;
         double dX = 0.0;
         double dNext = 0.0;
         var tape = global::AutoDiffGen.AdjointStorage.Current;
@@ -75,13 +76,14 @@ static partial class Functions
                 // double next = 0.5 * (x + a / x);
                 double dSum = 0.5 * dNext;
                 dX += dSum;
-                dA += dSum / x;
+                dAWork += dSum / x;
                 double quotient = a / x;
                 dX -= dSum * quotient / x;
                 dNext = 0.0;
             }
             // double x = a;
-            dA += dX;
+            dAWork += dX;
+            dA += dAWork;
             return result;
         }
         finally

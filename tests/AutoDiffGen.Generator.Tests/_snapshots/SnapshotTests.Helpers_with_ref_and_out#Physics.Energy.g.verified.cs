@@ -45,6 +45,7 @@ static partial class Physics
         // Adjoints: d(result)/d(value) for every active value.
         double dXWork = 0.0;
         double dVWork = 0.0;
+        double dKWork = 0.0;
         double dPotential = 0.0;
         double dKinetic = 0.0;
         // Forward sweep: the original computation, saving what the reverse sweep needs.
@@ -55,7 +56,7 @@ static partial class Physics
         result = k * potential + kinetic * v;
         // Reverse sweep: the statements in reverse order, accumulating adjoints.
         // return k * potential + kinetic * v;
-        dK += seed * potential;
+        dKWork += seed * potential;
         dPotential += k * seed;
         dKinetic += seed * v;
         dVWork += kinetic * seed;
@@ -65,11 +66,12 @@ static partial class Physics
         v = vBefore;
         x = xBefore;
         double unused = 0.0;
-        EnergyAdjoints.StepAdjoint(ref x, ref v, k, 0.1, ref dXWork, ref dVWork, ref dK, ref unused);
+        EnergyAdjoints.StepAdjoint(ref x, ref v, k, 0.1, ref dXWork, ref dVWork, ref dKWork, ref unused);
         v = vBefore;
         x = xBefore;
         dX += dXWork;
         dV += dVWork;
+        dK += dKWork;
         return result;
     }
 
@@ -133,6 +135,8 @@ static partial class Physics
         {
             // Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them).
             double xOld = 0.0;
+            // Adjoints: d(result)/d(value) for every active value.
+            double dDtWork = 0.0;
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             v -= k * x * dt;
             xOld = x;
@@ -141,13 +145,14 @@ static partial class Physics
             // x += v * dt;
             x = xOld;
             dV += dX * dt;
-            dDt += v * dX;
+            dDtWork += v * dX;
             // v -= k * x * dt;
             double dProduct = -(dV * dt);
             dK += dProduct * x;
             dX += k * dProduct;
             double product = k * x;
-            dDt -= product * dV;
+            dDtWork -= product * dV;
+            dDt += dDtWork;
             return;
         }
 
@@ -155,17 +160,20 @@ static partial class Physics
         [global::System.CodeDom.Compiler.GeneratedCode("AutoDiffGen", "VERSION")]
         internal static void SplitAdjoint(double x, out double square, out double cube, ref double dX, ref double dSquare, ref double dCube)
         {
+            // Adjoints: d(result)/d(value) for every active value.
+            double dXWork = 0.0;
             // Forward sweep: the original computation, saving what the reverse sweep needs.
             square = x * x;
             cube = square * x;
             // Reverse sweep: the statements in reverse order, accumulating adjoints.
             // cube = square * x;
             dSquare += dCube * x;
-            dX += square * dCube;
+            dXWork += square * dCube;
             dCube = 0.0;
             // square = x * x;
-            dX += 2.0 * dSquare * x;
+            dXWork += 2.0 * dSquare * x;
             dSquare = 0.0;
+            dX += dXWork;
             return;
         }
     }

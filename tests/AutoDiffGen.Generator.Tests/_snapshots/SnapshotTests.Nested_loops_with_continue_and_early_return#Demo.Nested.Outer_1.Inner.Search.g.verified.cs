@@ -47,6 +47,7 @@ namespace Demo.Nested
                 int iExit = 0;
                 int jCount = 0;
                 // Adjoints: d(result)/d(value) for every active value.
+                float dScaleWork = 0f;
                 float dTotal = 0f;
                 var tape = global::AutoDiffGen.AdjointStorage.Current;
                 var tapeMark = tape.GetMark();
@@ -120,10 +121,11 @@ namespace Demo.Nested
                                 // total += values[i] * scale;
                                 total = tape.PopSingle();
                                 dValues[i] += dTotal * scale;
-                                dScale += values[i] * dTotal;
+                                dScaleWork += values[i] * dTotal;
                             }
                         }
                     }
+                    dScale += dScaleWork;
                     return result;
                 }
                 finally
