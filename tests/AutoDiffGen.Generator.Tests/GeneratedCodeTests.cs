@@ -145,4 +145,34 @@ public class GeneratedCodeTests
         Assert.Equal(2, result.GeneratedTrees.Length);
         Assert.Empty(GeneratorHarness.CompilationProblems(output));
     }
+
+    [Theory]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { double t = w * x[i]; s += t * t; } return s;", true)]
+    [InlineData("double s = 0; int n = x.Length; for (int i = 0; i < n; i++) { s -= Math.Log(1 + x[i] * w); } return s / n;", true)]
+    [InlineData("double s = 0; foreach (double v in x) { s += Math.Exp(v * w); } return 2 * s + w;", true)]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { s += x[i] * w; } return s * s;", false)]
+    [InlineData("double s = w; double u = s * s; for (int i = 0; i < x.Length; i++) { s += x[i]; } return s + u;", false)]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { s += x[i] * w; x[i] = 0; } return s;", false)]
+    [InlineData("double s = 0; double t = 1; for (int i = 0; i < x.Length; i++) { t = t * w; s += t * x[i]; } return s;", false)]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { s += x[i] * w; if (s > 10) break; } return s;", false)]
+    [InlineData("double s = 0; for (int i = 0; i < x.Length; i++) { s += x[i] * w; } s /= x.Length; return s;", false)]
+    public void Reduction_loops_run_their_reverse_in_the_forward_sweep(string body, bool fused)
+    {
+        var (result, output) = GeneratorHarness.Run($$"""
+            using System;
+            using AutoDiffGen;
+            static partial class C
+            {
+                [Differentiable]
+                static double F(double[] x, double w)
+                {
+                    {{body}}
+                }
+            }
+            """);
+        Assert.Empty(GeneratorHarness.CompilationProblems(output));
+        string text = result.GeneratedTrees.Single().ToString();
+        Assert.Equal(fused, text.Contains("Reverse of this iteration, right away", System.StringComparison.Ordinal));
+        Assert.Equal(fused, !text.Contains("Step > 0;", System.StringComparison.Ordinal));
+    }
 }

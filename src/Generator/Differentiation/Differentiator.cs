@@ -58,8 +58,7 @@ internal static class Differentiator
         }
 
         var qualifiedHelpers = helperNames.Select(n => helperClass + "." + n).ToList();
-        var rootDifferentiator = new FunctionDifferentiator(root, isRoot: true, qualifiedHelpers);
-        CodeBlock rootBody = rootDifferentiator.BuildBody();
+        (FunctionDifferentiator rootDifferentiator, CodeBlock rootBody) = Differentiate(root, isRoot: true, qualifiedHelpers);
 
         // Private adjoints for the helpers that are actually reached through calls with derivatives.
         var helperMethods = new SortedDictionary<int, CodeMethod>();
@@ -74,8 +73,7 @@ internal static class Differentiator
             }
 
             FunctionModel helper = model.Helpers[index];
-            var differentiator = new FunctionDifferentiator(helper, isRoot: false, qualifiedHelpers);
-            CodeBlock body = differentiator.BuildBody();
+            (FunctionDifferentiator differentiator, CodeBlock body) = Differentiate(helper, isRoot: false, qualifiedHelpers);
             helperMethods[index] = HelperAdjoint(helper, helperNames[index], differentiator, body);
             foreach (int next in differentiator.UsedHelpers)
             {
@@ -97,6 +95,23 @@ internal static class Differentiator
             ? null
             : new CodeClass("private static", helperClass, helperMethods.Values.ToEquatableArray());
         return new GeneratedFile(model.HintName, model.Namespace, model.ContainingTypes, methods.ToEquatableArray(), helpers);
+    }
+
+    /// <summary>Builds an adjoint; loops planned for fusion that the generated code does not allow are built again unfused.</summary>
+    private static (FunctionDifferentiator Differentiator, CodeBlock Body) Differentiate(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)
+    {
+        var excluded = new HashSet<int>();
+        while (true)
+        {
+            var differentiator = new FunctionDifferentiator(function, isRoot, helperAdjoints, excluded);
+            CodeBlock body = differentiator.BuildBody();
+            if (differentiator.RejectedFusions.Count == 0 || excluded.IsSupersetOf(differentiator.RejectedFusions))
+            {
+                return (differentiator, body);
+            }
+
+            excluded.UnionWith(differentiator.RejectedFusions);
+        }
     }
 
     private static IEnumerable<VariableModel> Parameters(FunctionModel function) => function.ParameterIds.Select(id => function.Variables[id]);

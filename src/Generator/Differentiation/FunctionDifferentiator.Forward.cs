@@ -114,6 +114,12 @@ internal sealed partial class FunctionDifferentiator
         }
 
         body.AddRange(Forward(s.Body, [.. pending, new PendingLoop(info)]));
+        if (IsFused(s) && _fusedReverse.TryGetValue(s.LoopId, out List<CodeStmt>? reverse) && reverse.Count > 0)
+        {
+            body.Add(new CodeComment("Reverse of this iteration, right away (the loop only accumulates: its iterations' reverses are independent)."));
+            body.AddRange(reverse);
+        }
+
         if (info.NeedsCount && info.Mode == ExitMode.EveryIteration && !stepPushesExit && CanCompleteNormally(s.Body))
         {
             body.Add(Push(Literals.Zero(TypeRef.Int32)));
@@ -131,6 +137,12 @@ internal sealed partial class FunctionDifferentiator
         }
 
         Expr condition = s.Condition ?? new LiteralExpr(TypeRef.Boolean, "true");
+        if (IsFused(s) && _fusedAhead.TryGetValue(s.LoopId, out List<CodeStmt>? ahead) && ahead.Count > 0)
+        {
+            code.Add(new CodeComment("Adjoint of what the loop accumulates, known before it runs (from the code after it)."));
+            code.AddRange(ahead);
+        }
+
         code.Add(new CodeComment(s.Source));
         switch (s.Kind)
         {

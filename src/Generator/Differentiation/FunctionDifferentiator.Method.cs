@@ -37,6 +37,7 @@ internal sealed partial class FunctionDifferentiator
         _tapeUsed = false;
         var methodFrame = new Frame(-1, _exitName is null ? null : new NameExpr(TypeRef.Int32, _exitName));
         List<CodeStmt> reverse = ReverseBlock(_function.Body.Statements, methodFrame);
+        FinishFusion(reverse);
         List<CodeStmt> forward = Forward(_function.Body, []);
         AccumulateOnceIntoOutputs(reverse);
 
@@ -171,7 +172,8 @@ internal sealed partial class FunctionDifferentiator
             body.AddRange(main);
         }
 
-        return (CodeBlock)CodeRewriter.Map(Block(body), e => ExprRewriter.Map(e, Named));
+        var adjointNames = new HashSet<string>(_adjointNames.Where(n => n is not null).Select(n => n!).Concat(_workingAdjoints.Values), System.StringComparer.Ordinal);
+        return AccumulationCoalescer.Coalesce((CodeBlock)CodeRewriter.Map(Block(body), e => ExprRewriter.Map(e, Named)), adjointNames);
     }
 
     /// <summary>Generated code refers to variables by name.</summary>
@@ -229,18 +231,20 @@ internal sealed partial class FunctionDifferentiator
     /// </summary>
     private void AccumulateOnceIntoOutputs(List<CodeStmt> reverse)
     {
+        // Fused loops run their reverse in the forward sweep: count there too.
+        List<CodeStmt> elsewhere = _fusedReverse.Values.Concat(_fusedAhead.Values).SelectMany(c => c).ToList();
         foreach (int id in _registerAdjoints)
         {
             string local = _workingAdjoints[id];
             string output = _adjointNames[id]!;
             int index = reverse.FindIndex(s => s is CodeAssign { Target: NameExpr n, Operator: "+=" or "-=" } && n.Name == local);
-            if (index >= 0 && CodeWalker.CountName(reverse, local) == 1)
+            if (index >= 0 && CodeWalker.CountName(reverse, local) + CodeWalker.CountName(elsewhere, local) == 1)
             {
                 var assign = (CodeAssign)reverse[index];
                 reverse[index] = assign with { Target = new NameExpr(assign.Target.Type, output) };
             }
 
-            if (index >= 0 ? CodeWalker.CountName(reverse, local) == 0 : !CodeWalker.UsesName(reverse, local))
+            if (CodeWalker.CountName(reverse, local) + CodeWalker.CountName(elsewhere, local) == 0)
             {
                 _workingAdjoints.Remove(id);
                 _adjointDeclarations.RemoveAll(d => d is CodeDeclare declare && declare.Name == local);

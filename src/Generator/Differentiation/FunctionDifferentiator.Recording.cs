@@ -163,6 +163,25 @@ internal sealed partial class FunctionDifferentiator
                 return union;
             }
 
+            case LoopStmt s when IsFused(s):
+            {
+                // Each iteration's reverse runs right after it: what it reads is consumed before the next iteration
+                // starts, so every iteration (and the increments) starts from what the code before the loop needs.
+                ReadSet current = before;
+                foreach (Stmt init in s.Initializers)
+                {
+                    current = WalkRecording(init, current, reads, decide, ref changed);
+                }
+
+                WalkRecording(s.Body, current, reads, decide, ref changed);
+                foreach (Stmt increment in s.Increments)
+                {
+                    WalkRecording(increment, current, reads, decide, ref changed);
+                }
+
+                return current;
+            }
+
             case LoopStmt s:
             {
                 ReadSet current = before;

@@ -177,6 +177,15 @@ internal sealed partial class FunctionDifferentiator
                 return ReverseBlock(block.Statements, frame);
             case IfStmt s:
                 return ReverseIf(s, frame);
+            case LoopStmt s when IsFused(s):
+            {
+                // The iteration's reverse runs inside the forward sweep (see FunctionDifferentiator.Fusion).
+                _fusedReverse[s.LoopId] = ReverseBlock(s.Body.Statements, new Frame(s.LoopId, null));
+                var code = new List<CodeStmt> { new FusedLoopMarker(s.LoopId) };
+                code.AddRange(ReverseBlock(s.Initializers, frame));
+                return code;
+            }
+
             case LoopStmt s:
                 return ReverseLoop(s, frame);
             default:

@@ -40,8 +40,10 @@ internal sealed partial class FunctionDifferentiator
     private readonly HashSet<int> _registerAdjoints = [];
 
     /// <param name="helperAdjoints">Qualified names of the helpers' adjoints, by helper index.</param>
-    public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)
+    /// <param name="fusionExcluded">Loops not to fuse with their reverse (see <see cref="RejectedFusions"/>).</param>
+    public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints, IEnumerable<int>? fusionExcluded = null)
     {
+        _fusionExcluded = new HashSet<int>(fusionExcluded ?? []);
         _function = KeepTranscendentalValues(function with { Body = Restructure(function.Body) });
         _isRoot = isRoot;
         _helperAdjoints = helperAdjoints;
@@ -64,6 +66,7 @@ internal sealed partial class FunctionDifferentiator
         AnalyzeStructure();
         PlanRecomputation();
         PlanCountedLoops();
+        PlanFusion();
     }
 
     private FunctionModel Function => _function;

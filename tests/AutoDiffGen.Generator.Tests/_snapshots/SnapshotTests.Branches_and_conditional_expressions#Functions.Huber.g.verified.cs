@@ -51,9 +51,8 @@ static partial class Functions
         if (branch)
         {
             // return 0.5 * residual * residual;
-            dResidualWork += 0.5 * (seed * residual);
             double product = 0.5 * residual;
-            dResidualWork += product * seed;
+            dResidualWork += 0.5 * (seed * residual) + product * seed;
         }
         else
         {

@@ -75,10 +75,9 @@ static partial class Functions
                 }
                 // double next = 0.5 * (x + a / x);
                 double dSum = 0.5 * dNext;
-                dX += dSum;
                 dAWork += dSum / x;
                 double quotient = a / x;
-                dX -= dSum * quotient / x;
+                dX += dSum - dSum * quotient / x;
                 dNext = 0.0;
             }
             // double x = a;

@@ -168,10 +168,9 @@ static partial class Physics
             // Reverse sweep: the statements in reverse order, accumulating adjoints.
             // cube = square * x;
             dSquare += dCube * x;
-            dXWork += square * dCube;
+            dXWork += square * dCube + 2.0 * dSquare * x;
             dCube = 0.0;
             // square = x * x;
-            dXWork += 2.0 * dSquare * x;
             dSquare = 0.0;
             dX += dXWork;
             return;

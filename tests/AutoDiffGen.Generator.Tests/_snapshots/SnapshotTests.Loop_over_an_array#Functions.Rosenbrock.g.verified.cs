@@ -34,46 +34,35 @@ static partial class Functions
         double t = 0.0;
         double u = 0.0;
         double result = 0.0;
-        int iCount = 0;
         // Adjoints: d(result)/d(value) for every active value.
         double dSum = 0.0;
         double dT = 0.0;
         double dU = 0.0;
         // Forward sweep: the original computation, saving what the reverse sweep needs.
         sum = 0;
+        // Adjoint of what the loop accumulates, known before it runs (from the code after it).
+        // return sum;
+        dSum += seed;
         // for (int i = 0; i < x.Length - 1; i++)
         for (i = 0; i < x.Length - 1; i++)
         {
             t = x[i + 1] - x[i] * x[i];
             u = 1 - x[i];
             sum += 100 * t * t + u * u;
-        }
-        result = sum;
-        // Reverse sweep: the statements in reverse order, accumulating adjoints.
-        // return sum;
-        dSum += seed;
-        // for (int i = 0; i < x.Length - 1; i++)
-        iCount = global::System.Math.Max(0, x.Length - 1);
-        i = iCount;
-        for (int iStep = iCount; iStep > 0; iStep--)
-        {
-            // i++
-            i--;
-            t = x[i + 1] - x[i] * x[i];
-            u = 1 - x[i];
+            // Reverse of this iteration, right away (the loop only accumulates: its iterations' reverses are independent).
             // sum += 100 * t * t + u * u;
-            dT += 100 * (dSum * t);
             double product = 100 * t;
-            dT += product * dSum;
+            dT += 100 * (dSum * t) + product * dSum;
             dU += 2.0 * dSum * u;
             // double u = 1 - x[i];
-            dX[i] -= dU;
+            dX[i] -= dU + 2.0 * dT * x[i];
             dU = 0.0;
             // double t = x[i + 1] - x[i] * x[i];
             dX[i + 1] += dT;
-            dX[i] -= 2.0 * dT * x[i];
             dT = 0.0;
         }
+        result = sum;
+        // Reverse sweep: the statements in reverse order, accumulating adjoints.
         return result;
     }
 
