@@ -9,7 +9,7 @@ using LinearRegression;
 // Linear regression y = 3x + 1, learned from w = b = -1 by per-sample stochastic gradient descent
 // (learning rate 0.01), as in the classic tf.GradientTape example, done twice:
 //   1. with the GradientTape and Sgd.ApplyGradients, as TensorFlow code would;
-//   2. with a [Differentiable] loss and its generated gradient, updating w and b directly.
+//   2. with a [Differentiable] loss and its generated gradient, updating the variables with AssignSub.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 const double LearningRate = 0.01;
 const int Epochs = 20;
@@ -83,19 +83,22 @@ namespace LinearRegression
 
         public static (List<double> W, List<double> B, TimeSpan Time) WithGeneratedGradient(double[] xs, double[] ys, double learningRate, int epochs)
         {
-            double w = -1, b = -1;
-            var traceW = new List<double> { w };
-            var traceB = new List<double> { b };
+            // The same variables and the same updates as TensorFlow's W.assign_sub(learning_rate * dW); the gradient
+            // comes from the generated LossGradient instead of a tape.
+            var w = new AutoDiffGen.Variable<double>(-1.0);
+            var b = new AutoDiffGen.Variable<double>(-1.0);
+            var traceW = new List<double> { -1 };
+            var traceB = new List<double> { -1 };
             var clock = Stopwatch.StartNew();
             for (int epoch = 0; epoch < epochs; epoch++)
             {
                 for (int i = 0; i < xs.Length; i++)
                 {
-                    Model.LossGradient(w, b, xs[i], ys[i], out double dW, out double dB);
-                    w -= learningRate * dW;
-                    b -= learningRate * dB;
-                    traceW.Add(w);
-                    traceB.Add(b);
+                    Model.LossGradient(w.ToScalar(), b.ToScalar(), xs[i], ys[i], out double dW, out double dB);
+                    w.AssignSub(learningRate * dW);
+                    b.AssignSub(learningRate * dB);
+                    traceW.Add(w.ToScalar());
+                    traceB.Add(b.ToScalar());
                 }
             }
 

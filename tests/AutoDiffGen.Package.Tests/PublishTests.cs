@@ -17,8 +17,13 @@ public sealed class JitOutputFixture
     public string Output { get; }
 }
 
+/// <summary>The samples' tests share one JIT run of GradientTapeBasics.</summary>
+[CollectionDefinition("Samples")]
+public sealed class SamplesDefinition : ICollectionFixture<JitOutputFixture>;
+
 /// <summary>NativeAOT and trimming: publish with zero warnings and print exactly what the JIT run prints.</summary>
-public class PublishTests(JitOutputFixture jit) : IClassFixture<JitOutputFixture>
+[Collection("Samples")]
+public class PublishTests(JitOutputFixture jit)
 {
     [Fact]
     public void NativeAot_publish_for_net8_has_no_warnings_and_prints_what_the_jit_run_prints()
