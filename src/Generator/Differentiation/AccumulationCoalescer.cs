@@ -164,50 +164,13 @@ internal static class AccumulationCoalescer
         return names;
     }
 
-    /// <summary>The names statements assign, declare, or pass by reference.</summary>
+    /// <summary>The names statements assign, declare, or pass by reference or as arrays.</summary>
     private static HashSet<string> Writes(IEnumerable<CodeStmt> statements)
     {
         var written = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (CodeStmt stmt in statements)
+        foreach (Expr root in CodeWalker.WrittenRoots(statements))
         {
-            switch (stmt)
-            {
-                case CodeAssign a when RootName(a.Target) is { } name:
-                    written.Add(name);
-                    break;
-                case CodeAssign a:
-                    written.UnionWith(Names(a.Target));
-                    break;
-                case CodeDeclare d:
-                    written.Add(d.Name);
-                    break;
-                case CodeIncrement i:
-                    written.UnionWith(Names(i.Target));
-                    break;
-            }
-
-            // Calls may write what they take by reference, and arrays they are given.
-            CodeRewriter.Map(stmt, e =>
-            {
-                foreach (Expr node in IrWalker.Descendants(e))
-                {
-                    IEnumerable<Argument> arguments = node switch
-                    {
-                        InvokeExpr invoke => invoke.Arguments,
-                        CallExpr call => call.Arguments,
-                        _ => [],
-                    };
-                    foreach (Argument argument in arguments)
-                    {
-                        if (argument.Kind is PassingMode.Ref or PassingMode.Out || argument.Value.Type.IsCollection)
-                        {
-                            written.UnionWith(Names(argument.Value));
-                        }
-                    }
-                }
-
-                return e;
-            });
+            written.UnionWith(Names(root));
         }
 
         return written;

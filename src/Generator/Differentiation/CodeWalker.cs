@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using AutoDiffGen.Generator.Analysis;
 using AutoDiffGen.Generator.Helpers;
 using AutoDiffGen.Generator.Model;
@@ -147,6 +148,105 @@ internal static class CodeWalker
                 ReadsOf(e.Index, contents, references);
                 break;
         }
+    }
+
+    /// <summary>
+    /// What generated code may write, nested statements included: the root of every assignment and increment target
+    /// (the array for an element), every declared local (as a <see cref="NameExpr"/>), and every argument passed by
+    /// reference or as an array (a call may write those).
+    /// </summary>
+    public static IEnumerable<Expr> WrittenRoots(IEnumerable<CodeStmt> code)
+    {
+        var roots = new List<Expr>();
+        void Root(Expr target)
+        {
+            while (target is ElementExpr element)
+            {
+                target = element.Collection;
+            }
+
+            roots.Add(target);
+        }
+
+        void Walk(CodeStmt stmt)
+        {
+            switch (stmt)
+            {
+                case CodeBlock b:
+                    foreach (CodeStmt s in b.Statements)
+                    {
+                        Walk(s);
+                    }
+
+                    break;
+                case CodeAssign a:
+                    Root(a.Target);
+                    break;
+                case CodeIncrement i:
+                    Root(i.Target);
+                    break;
+                case CodeDeclare d:
+                    roots.Add(new NameExpr(d.Type, d.Name));
+                    break;
+                case CodeIf i:
+                    Walk(i.Then);
+                    if (i.Else is not null)
+                    {
+                        Walk(i.Else);
+                    }
+
+                    break;
+                case CodeFor f:
+                    foreach (CodeStmt s in f.Initializers.Concat(f.Steps))
+                    {
+                        Walk(s);
+                    }
+
+                    Walk(f.Body);
+                    break;
+                case CodeWhile w:
+                    Walk(w.Body);
+                    break;
+                case CodeTryFinally t:
+                    Walk(t.Body);
+                    Walk(t.Finally);
+                    break;
+            }
+
+            if (stmt is CodeBlock or CodeIf or CodeFor or CodeWhile or CodeTryFinally)
+            {
+                return;
+            }
+
+            CodeRewriter.Map(stmt, e =>
+            {
+                foreach (Expr node in IrWalker.Descendants(e))
+                {
+                    IEnumerable<Argument> arguments = node switch
+                    {
+                        InvokeExpr invoke => invoke.Arguments,
+                        CallExpr call => call.Arguments,
+                        _ => [],
+                    };
+                    foreach (Argument argument in arguments)
+                    {
+                        if (argument.Kind is PassingMode.Ref or PassingMode.Out || argument.Value.Type.IsCollection)
+                        {
+                            Root(argument.Value);
+                        }
+                    }
+                }
+
+                return e;
+            });
+        }
+
+        foreach (CodeStmt stmt in code)
+        {
+            Walk(stmt);
+        }
+
+        return roots;
     }
 
     /// <summary>How many times generated code refers to the local <paramref name="name"/> (reads and writes).</summary>

@@ -21,19 +21,19 @@ internal sealed partial class FunctionDifferentiator
     /// <summary>Stands, in the reverse sweep, where a fused loop's reverse would have been (removed before emitting).</summary>
     private sealed record FusedLoopMarker(int LoopId) : CodeStmt;
 
+    /// <summary>A loop chosen for fusion: its place in the method body, the variables it declares, its accumulators.</summary>
+    private sealed record FusionPlan(int Index, HashSet<int> Scope, List<int> Accumulators);
+
     private readonly HashSet<int> _fusionExcluded;
-    private readonly HashSet<int> _fused = [];
+    private readonly Dictionary<int, FusionPlan> _fusions = [];
     private readonly HashSet<int> _rejectedFusions = [];
-    private readonly Dictionary<int, int> _fusedIndex = [];
-    private readonly Dictionary<int, HashSet<int>> _fusedScope = [];
-    private readonly Dictionary<int, List<int>> _fusedAccumulators = [];
     private readonly Dictionary<int, List<CodeStmt>> _fusedReverse = [];
     private readonly Dictionary<int, List<CodeStmt>> _fusedAhead = [];
 
     /// <summary>Loops planned as fused whose generated code turned out not to allow it: build again without them.</summary>
     public IReadOnlyCollection<int> RejectedFusions => _rejectedFusions;
 
-    private bool IsFused(LoopStmt loop) => _fused.Contains(loop.LoopId);
+    private bool IsFused(LoopStmt loop) => _fusions.ContainsKey(loop.LoopId);
 
     /// <summary>Chooses the top-level loops whose shape allows fusion (the generated code is checked again later).</summary>
     private void PlanFusion()
@@ -103,10 +103,7 @@ internal sealed partial class FunctionDifferentiator
                 continue;
             }
 
-            _fused.Add(loop.LoopId);
-            _fusedIndex[loop.LoopId] = p;
-            _fusedScope[loop.LoopId] = scope;
-            _fusedAccumulators[loop.LoopId] = accumulators;
+            _fusions[loop.LoopId] = new FusionPlan(p, scope, accumulators);
 
             // Values are still there when the iteration's reverse runs: nothing to recompute.
             LoopInfo info = _loops[loop.LoopId];
@@ -164,8 +161,10 @@ internal sealed partial class FunctionDifferentiator
     /// </summary>
     private void FinishFusion(List<CodeStmt> reverse)
     {
-        foreach (int loopId in _fused.OrderBy(id => _fusedIndex[id]))
+        foreach (KeyValuePair<int, FusionPlan> fusion in _fusions.OrderBy(f => f.Value.Index))
         {
+            int loopId = fusion.Key;
+            FusionPlan plan = fusion.Value;
             int marker = reverse.FindIndex(s => s is FusedLoopMarker m && m.LoopId == loopId);
             if (marker < 0 || !_fusedReverse.TryGetValue(loopId, out List<CodeStmt>? body))
             {
@@ -174,15 +173,14 @@ internal sealed partial class FunctionDifferentiator
             }
 
             // The iteration's reverse may only write adjoints and what the iteration itself declares.
-            HashSet<int> scope = _fusedScope[loopId];
-            if (WritesVariableOutside(body, scope))
+            if (WritesVariableOutside(body, plan.Scope))
             {
                 _rejectedFusions.Add(loopId);
                 continue;
             }
 
             var writtenFromLoop = new HashSet<int>();
-            for (int k = _fusedIndex[loopId]; k < _function.Body.Statements.Count; k++)
+            for (int k = plan.Index; k < _function.Body.Statements.Count; k++)
             {
                 IrWalker.CollectWrites(_function.Body.Statements[k], writtenFromLoop);
             }
@@ -191,7 +189,7 @@ internal sealed partial class FunctionDifferentiator
             var after = reverse.Take(marker).ToList();
             var otherBodies = _fusedReverse.Where(e => e.Key != loopId).SelectMany(e => e.Value).ToList();
             bool ok = true;
-            foreach (int accumulator in _fusedAccumulators[loopId].Where(IsActiveVariable))
+            foreach (int accumulator in plan.Accumulators.Where(IsActiveVariable))
             {
                 if (_adjointNames[accumulator] is not { } name)
                 {
@@ -268,83 +266,6 @@ internal sealed partial class FunctionDifferentiator
         return ok;
     }
 
-    private static bool WritesVariableOutside(IEnumerable<CodeStmt> code, HashSet<int> scope)
-    {
-        bool writes = false;
-        void Target(Expr target)
-        {
-            Expr root = target;
-            while (root is ElementExpr element)
-            {
-                root = element.Collection;
-            }
-
-            writes |= root is VariableExpr v && !scope.Contains(v.Id);
-        }
-
-        void Walk(CodeStmt stmt)
-        {
-            switch (stmt)
-            {
-                case CodeBlock b:
-                    foreach (CodeStmt s in b.Statements)
-                    {
-                        Walk(s);
-                    }
-
-                    break;
-                case CodeAssign a:
-                    Target(a.Target);
-                    break;
-                case CodeIncrement i:
-                    Target(i.Target);
-                    break;
-                case CodeIf i:
-                    Walk(i.Then);
-                    if (i.Else is not null)
-                    {
-                        Walk(i.Else);
-                    }
-
-                    break;
-                case CodeFor f:
-                    foreach (CodeStmt s in f.Initializers.Concat(f.Steps))
-                    {
-                        Walk(s);
-                    }
-
-                    Walk(f.Body);
-                    break;
-                case CodeWhile w:
-                    Walk(w.Body);
-                    break;
-                case CodeTryFinally t:
-                    Walk(t.Body);
-                    Walk(t.Finally);
-                    break;
-            }
-
-            // Calls (helper adjoints) that take a variable by reference write it.
-            CodeRewriter.Map(stmt, e => ExprRewriter.Map(e, node =>
-            {
-                if (node is InvokeExpr or CallExpr)
-                {
-                    IEnumerable<Argument> arguments = node is InvokeExpr invoke ? invoke.Arguments : ((CallExpr)node).Arguments;
-                    foreach (Argument argument in arguments.Where(a => a.Kind is PassingMode.Ref or PassingMode.Out))
-                    {
-                        Target(argument.Value);
-                    }
-                }
-
-                return null;
-            }));
-        }
-
-        foreach (CodeStmt stmt in code)
-        {
-            Walk(stmt);
-        }
-
-        return writes;
-    }
+    private static bool WritesVariableOutside(IEnumerable<CodeStmt> code, HashSet<int> scope) =>
+        CodeWalker.WrittenRoots(code).Any(root => IrWalker.StripConversions(root) is VariableExpr v && !scope.Contains(v.Id));
 }
