@@ -44,8 +44,14 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Model);
 
+        // Which speed-ups the differentiator applies (all unless a test or a user turns some off).
+        IncrementalValueProvider<DifferentiationOptions> options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => DifferentiationOptions.From(provider.GlobalOptions))
+            .WithTrackingName(TrackingNames.Options);
+
         IncrementalValuesProvider<DifferentiationResult> programs = models
-            .Select(static (model, cancellationToken) => Differentiator.Run(model, cancellationToken))
+            .Combine(options)
+            .Select(static (input, cancellationToken) => Differentiator.Run(input.Left, input.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Differentiate);
 
         context.RegisterSourceOutput(programs, static (context, result) =>

@@ -12,6 +12,9 @@ public static class TrackingNames
     /// <summary>The diagnostics found while parsing.</summary>
     public const string ParseDiagnostics = nameof(ParseDiagnostics);
 
+    /// <summary>The differentiator's options (speed-ups), from the build's analyzer config.</summary>
+    public const string Options = nameof(Options);
+
     /// <summary>The generated programs (adjoint code) built from the models.</summary>
     public const string Differentiate = nameof(Differentiate);
 

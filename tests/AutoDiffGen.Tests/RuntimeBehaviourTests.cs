@@ -14,6 +14,7 @@ public class RuntimeBehaviourTests
     {
         double[] x = Check.Points(1, 1, 64)[0];
         var g = new double[64];
+        var h = new double[64];
         double[] values = Check.Points(2, 1, 6)[0];
         var sortGradient = new double[6];
         double[] data = [0.5, 1, -2, 3, 0.25, 4];
@@ -38,14 +39,16 @@ public class RuntimeBehaviourTests
         long primalAllocations = 100 * (24 + (6 * sizeof(double)));
         Assert.Equal(primalAllocations, allocated);
 
+        // The adjoints themselves (MGradient in this test project also runs a check without speed-ups, on copies).
         void Run()
         {
-            LoopFunctions.DotGradient(x, x, g, g);
-            LoopFunctions.MatrixVectorGradient(x, vector, 8, g, g.AsSpan(0, 8));
-            ControlFlowFunctions.EarlyReturnsGradient(0.5, 0.25, out _, out _);
-            LoopFunctions.TimeSteppingGradient(0.3, 0.1, 2, 100, out _, out _, out _);
-            LoopFunctions.InPlaceSortGradient(values, sortGradient);
-            LoopFunctions.WritesParameterGradient(data, 1.0001, dataGradient.AsSpan(0, 6), out _);
+            double d1 = 0, d2 = 0, d3 = 0;
+            LoopFunctions.DotAdjoint(x, x, 1.0, g, h);
+            LoopFunctions.MatrixVectorAdjoint(x, vector, 8, 1.0, g, h.AsSpan(0, 8));
+            ControlFlowFunctions.EarlyReturnsAdjoint(0.5, 0.25, 1.0, ref d1, ref d2);
+            LoopFunctions.TimeSteppingAdjoint(0.3, 0.1, 2, 100, 1.0, ref d1, ref d2, ref d3);
+            LoopFunctions.InPlaceSortAdjoint(values, 1.0, sortGradient);
+            LoopFunctions.WritesParameterAdjoint(data, 1.0001, 1.0, dataGradient.AsSpan(0, 6), ref d1);
         }
     }
 

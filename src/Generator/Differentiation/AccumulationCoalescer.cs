@@ -53,7 +53,9 @@ internal static class AccumulationCoalescer
 
                 if (next is CodeAssign { Operator: "+=" or "-=" } second && second.Target == first.Target)
                 {
-                    if (HasCall(first.Value) || HasCall(second.Value))
+                    // Precondition of the merge: neither value reads the location's array or local (the second would
+                    // otherwise read it before the first accumulation instead of after), and neither calls anything.
+                    if (HasCall(first.Value) || HasCall(second.Value) || Names(first.Value).Contains(root) || Names(second.Value).Contains(root))
                     {
                         break;
                     }

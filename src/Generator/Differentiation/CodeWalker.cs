@@ -81,6 +81,35 @@ internal static class CodeWalker
         }
     }
 
+    /// <summary>
+    /// Adds the primal variables read by the copies of a statement's result (<see cref="CodeDeclare.CopiesResult"/>):
+    /// reads of the state right after the statement, which <see cref="CollectReads"/> leaves out.
+    /// </summary>
+    public static void CollectResultCopyReads(CodeStmt stmt, HashSet<int> contents, HashSet<int> references)
+    {
+        switch (stmt)
+        {
+            case CodeDeclare { CopiesResult: true, Value: not null } d:
+                ReadsOf(d.Value, contents, references);
+                break;
+            case CodeBlock block:
+                foreach (CodeStmt s in block.Statements)
+                {
+                    CollectResultCopyReads(s, contents, references);
+                }
+
+                break;
+            case CodeIf i:
+                CollectResultCopyReads(i.Then, contents, references);
+                if (i.Else is not null)
+                {
+                    CollectResultCopyReads(i.Else, contents, references);
+                }
+
+                break;
+        }
+    }
+
     private static void ReadsOf(Expr expr, HashSet<int> contents, HashSet<int> references)
     {
         switch (expr)
@@ -247,6 +276,125 @@ internal static class CodeWalker
         }
 
         return roots;
+    }
+
+    /// <summary>Every generated name (<see cref="NameExpr"/>) that code mentions, declared ones included.</summary>
+    public static HashSet<string> MentionedNames(IEnumerable<CodeStmt> code)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (CodeStmt stmt in code)
+        {
+            CodeRewriter.Map(stmt, e => ExprRewriter.Map(e, node =>
+            {
+                if (node is NameExpr n)
+                {
+                    names.Add(n.Name);
+                }
+
+                return null;
+            }));
+            foreach (string declared in DeclaredNames([stmt]))
+            {
+                names.Add(declared);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The locals that code declares (nested blocks included).</summary>
+    public static HashSet<string> DeclaredNames(IEnumerable<CodeStmt> code)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        void Walk(CodeStmt stmt)
+        {
+            switch (stmt)
+            {
+                case CodeDeclare d:
+                    names.Add(d.Name);
+                    break;
+                case CodeBlock b:
+                    foreach (CodeStmt s in b.Statements)
+                    {
+                        Walk(s);
+                    }
+
+                    break;
+                case CodeIf i:
+                    Walk(i.Then);
+                    if (i.Else is not null)
+                    {
+                        Walk(i.Else);
+                    }
+
+                    break;
+                case CodeFor f:
+                    foreach (CodeStmt s in f.Initializers.Concat(f.Steps))
+                    {
+                        Walk(s);
+                    }
+
+                    Walk(f.Body);
+                    break;
+                case CodeWhile w:
+                    Walk(w.Body);
+                    break;
+                case CodeTryFinally t:
+                    Walk(t.Body);
+                    Walk(t.Finally);
+                    break;
+            }
+        }
+
+        foreach (CodeStmt stmt in code)
+        {
+            Walk(stmt);
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="code"/> touches the locals and arrays named <paramref name="names"/> only by adding to
+    /// them (<c>dX += v</c>, <c>dA[i] -= v</c>, where neither the index nor v mentions any of them). Such code commutes
+    /// with other code that only adds to them: the sums are the same in either order.
+    /// </summary>
+    public static bool OnlyAccumulates(IEnumerable<CodeStmt> code, HashSet<string> names)
+    {
+        bool Mentions(Expr e) => IrWalker.Contains(e, node => node is NameExpr n && names.Contains(n.Name));
+
+        bool Check(CodeStmt stmt)
+        {
+            switch (stmt)
+            {
+                case CodeComment or CodeBlankLine:
+                    return true;
+                case CodeBlock b:
+                    return b.Statements.All(Check);
+                case CodeIf i:
+                    return !Mentions(i.Condition) && Check(i.Then) && (i.Else is null || Check(i.Else));
+                case CodeFor f:
+                    return f.Initializers.All(Check) && (f.Condition is null || !Mentions(f.Condition)) && f.Steps.All(Check) && Check(f.Body);
+                case CodeWhile w:
+                    return !Mentions(w.Condition) && Check(w.Body);
+                case CodeAssign { Operator: "+=" or "-=" } a when a.Target is NameExpr n && names.Contains(n.Name):
+                    return !Mentions(a.Value);
+                case CodeAssign { Operator: "+=" or "-=" } a when a.Target is ElementExpr { Collection: NameExpr n } element && names.Contains(n.Name):
+                    return !Mentions(element.Index) && !Mentions(a.Value);
+                case CodeDeclare d:
+                    return !names.Contains(d.Name) && (d.Value is null || !Mentions(d.Value));
+                default:
+                    bool mentions = false;
+                    CodeRewriter.Map(stmt, e =>
+                    {
+                        mentions |= Mentions(e);
+                        return e;
+                    });
+                    return !mentions;
+            }
+        }
+
+        return code.All(Check);
     }
 
     /// <summary>How many times generated code refers to the local <paramref name="name"/> (reads and writes).</summary>

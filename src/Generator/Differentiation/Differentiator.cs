@@ -17,11 +17,11 @@ internal sealed record DifferentiationResult(GeneratedFile? File, LocationInfo? 
 /// </summary>
 internal static class Differentiator
 {
-    public static DifferentiationResult Run(MethodModel model, CancellationToken cancellationToken)
+    public static DifferentiationResult Run(MethodModel model, DifferentiationOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            return new DifferentiationResult(Build(model, cancellationToken), null, model.Function.Name, null);
+            return new DifferentiationResult(Build(model, options, cancellationToken), null, model.Function.Name, null);
         }
         catch (OperationCanceledException)
         {
@@ -39,11 +39,46 @@ internal static class Differentiator
     [ThreadStatic]
     internal static Action<MethodModel>? FaultForTests;
 
-    private static GeneratedFile Build(MethodModel model, CancellationToken cancellationToken)
+    private static GeneratedFile Build(MethodModel model, DifferentiationOptions options, CancellationToken cancellationToken)
     {
         FaultForTests?.Invoke(model);
         FunctionModel root = model.Function;
         string helperClass = root.Name + "Adjoints";
+        List<string> helperNames = HelperNames(model, string.Empty);
+        (FunctionDifferentiator rootDifferentiator, CodeBlock rootBody, List<CodeMethod> helperMethods) =
+            BuildAdjoints(model, helperClass, helperNames, options, cancellationToken);
+
+        var methods = new List<CodeMethod>
+        {
+            Gradient(model, rootDifferentiator),
+            Adjoint(model, rootDifferentiator, rootBody),
+        };
+        if (model.TensorOverload && TensorBridge.Build(model, rootDifferentiator) is { } bridge)
+        {
+            methods.Add(bridge);
+        }
+
+        if (options.VerifySpeedUps && options.SpeedUps != SpeedUp.None && SpeedUpCheck.CanVerify(root))
+        {
+            // Test mode: MGradient also runs the adjoint built without speed-ups and compares.
+            List<string> plainNames = HelperNames(model, SpeedUpCheck.Suffix);
+            (FunctionDifferentiator plainDifferentiator, CodeBlock plainBody, List<CodeMethod> plainHelpers) =
+                BuildAdjoints(model, helperClass, plainNames, DifferentiationOptions.Plain, cancellationToken);
+            CodeMethod plain = Adjoint(model, plainDifferentiator, plainBody);
+            plain = plain with { Name = root.Name + "Adjoint" + SpeedUpCheck.Suffix, Modifiers = "private static" };
+            methods[0] = SpeedUpCheck.Gradient(model, methods[0], plain.Name, rootDifferentiator);
+            methods.Insert(2, plain);
+            helperMethods.AddRange(plainHelpers);
+        }
+
+        CodeClass? helpers = helperMethods.Count == 0
+            ? null
+            : new CodeClass("private static", helperClass, helperMethods.ToEquatableArray());
+        return new GeneratedFile(model.HintName, model.Namespace, model.ContainingTypes, methods.ToEquatableArray(), helpers);
+    }
+
+    private static List<string> HelperNames(MethodModel model, string suffix)
+    {
         var helperNames = new List<string>();
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (FunctionModel helper in model.Helpers)
@@ -54,13 +89,19 @@ internal static class Differentiator
                 name = helper.Name + "Adjoint" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            helperNames.Add(name);
+            helperNames.Add(name + suffix);
         }
 
-        var qualifiedHelpers = helperNames.Select(n => helperClass + "." + n).ToList();
-        (FunctionDifferentiator rootDifferentiator, CodeBlock rootBody) = Differentiate(root, isRoot: true, qualifiedHelpers);
+        return helperNames;
+    }
 
-        // Private adjoints for the helpers that are actually reached through calls with derivatives.
+    /// <summary>The root's adjoint body and the private adjoints of the helpers it reaches through calls with derivatives.</summary>
+    private static (FunctionDifferentiator Root, CodeBlock Body, List<CodeMethod> Helpers) BuildAdjoints(
+        MethodModel model, string helperClass, List<string> helperNames, DifferentiationOptions options, CancellationToken cancellationToken)
+    {
+        var qualifiedHelpers = helperNames.Select(n => helperClass + "." + n).ToList();
+        (FunctionDifferentiator rootDifferentiator, CodeBlock rootBody) = Differentiate(model.Function, isRoot: true, qualifiedHelpers, options);
+
         var helperMethods = new SortedDictionary<int, CodeMethod>();
         var pending = new Queue<int>(rootDifferentiator.UsedHelpers);
         while (pending.Count > 0)
@@ -73,7 +114,7 @@ internal static class Differentiator
             }
 
             FunctionModel helper = model.Helpers[index];
-            (FunctionDifferentiator differentiator, CodeBlock body) = Differentiate(helper, isRoot: false, qualifiedHelpers);
+            (FunctionDifferentiator differentiator, CodeBlock body) = Differentiate(helper, isRoot: false, qualifiedHelpers, options);
             helperMethods[index] = HelperAdjoint(helper, helperNames[index], differentiator, body);
             foreach (int next in differentiator.UsedHelpers)
             {
@@ -81,29 +122,16 @@ internal static class Differentiator
             }
         }
 
-        var methods = new List<CodeMethod>
-        {
-            Gradient(model, rootDifferentiator),
-            Adjoint(model, rootDifferentiator, rootBody),
-        };
-        if (model.TensorOverload && TensorBridge.Build(model, rootDifferentiator) is { } bridge)
-        {
-            methods.Add(bridge);
-        }
-
-        CodeClass? helpers = helperMethods.Count == 0
-            ? null
-            : new CodeClass("private static", helperClass, helperMethods.Values.ToEquatableArray());
-        return new GeneratedFile(model.HintName, model.Namespace, model.ContainingTypes, methods.ToEquatableArray(), helpers);
+        return (rootDifferentiator, rootBody, helperMethods.Values.ToList());
     }
 
     /// <summary>Builds an adjoint; loops planned for fusion that the generated code does not allow are built again unfused.</summary>
-    private static (FunctionDifferentiator Differentiator, CodeBlock Body) Differentiate(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints)
+    private static (FunctionDifferentiator Differentiator, CodeBlock Body) Differentiate(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints, DifferentiationOptions options)
     {
         var excluded = new HashSet<int>();
         while (true)
         {
-            var differentiator = new FunctionDifferentiator(function, isRoot, helperAdjoints, excluded);
+            var differentiator = new FunctionDifferentiator(function, isRoot, helperAdjoints, options, excluded);
             CodeBlock body = differentiator.BuildBody();
             if (differentiator.RejectedFusions.Count == 0 || excluded.IsSupersetOf(differentiator.RejectedFusions))
             {
@@ -176,10 +204,39 @@ internal static class Differentiator
         }
 
         docs.Add($"<returns>The value of <c>{f.Name}</c>.</returns>");
+
+        // Before anything is cleared: a gradient buffer that shares memory with an input or another gradient would be
+        // overwritten while it is read.
+        var outputs = Parameters(f).Where(p => p.Type.IsCollection && differentiator.AdjointParameterName(p.Id) is not null).ToList();
+        int firstClear = body.FindIndex(s => s is CodeExpression { Expression: InvokeExpr { Method: var m } } && m.EndsWith(".Clear", StringComparison.Ordinal));
+        var disjoint = new List<CodeStmt>();
+        foreach (VariableModel output in outputs)
+        {
+            string outputName = differentiator.AdjointParameterName(output.Id)!;
+            foreach (VariableModel input in Parameters(f).Where(p => p.Type.IsCollection && p.Type.ElementName == output.Type.ElementName))
+            {
+                disjoint.Add(CheckDisjoint(input.Type, input.Name, input.BaseName, outputName));
+            }
+
+            foreach (VariableModel other in outputs.TakeWhile(o => o.Id != output.Id).Where(o => o.Type.ElementName == output.Type.ElementName))
+            {
+                disjoint.Add(CheckDisjoint(output.Type, differentiator.AdjointParameterName(other.Id)!, differentiator.AdjointParameterName(other.Id)!, outputName));
+            }
+        }
+
+        body.InsertRange(firstClear < 0 ? body.Count : firstClear, disjoint);
         body.Add(new CodeReturn(new InvokeExpr(f.ReturnType, NameAllocator.Escape(f.Name + "Adjoint"), arguments.ToEquatableArray())));
         return new CodeMethod(docs.ToEquatableArray(), model.Accessibility + " static", f.ReturnType.Name, f.Name + "Gradient",
             parameters.ToEquatableArray(), new CodeBlock(body.ToEquatableArray()));
     }
+
+    /// <summary><c>AdjointStorage.CheckDisjoint&lt;T&gt;(input, gradient, "input", "gradient")</c>.</summary>
+    internal static CodeStmt CheckDisjoint(TypeRef collection, string input, string inputDisplay, string gradient) =>
+        new CodeExpression(new InvokeExpr(TypeRef.Void, "global::AutoDiffGen.AdjointStorage.CheckDisjoint<" + collection.ElementName + ">", EquatableArray.Create(
+            new Argument(new NameExpr(collection, input), PassingMode.Value),
+            new Argument(new NameExpr(TypeRef.SpanOf(collection.ElementType), gradient), PassingMode.Value),
+            new Argument(new LiteralExpr(TypeRef.String, Literals.String(inputDisplay)), PassingMode.Value),
+            new Argument(new LiteralExpr(TypeRef.String, Literals.String(gradient)), PassingMode.Value))));
 
     private static CodeMethod Adjoint(MethodModel model, FunctionDifferentiator differentiator, CodeBlock body)
     {

@@ -290,9 +290,14 @@ internal sealed partial class FunctionDifferentiator
         // When the new value involves a call (Math.Exp, a helper), compute it before the push: otherwise values that
         // feed it (a loop's accumulator) stay live across the push's rarely taken growth call and the JIT keeps them
         // in memory for the whole loop.
+        // Speed-up ComputeBeforeSave. Claim: computing the new value before pushing the old one changes nothing.
+        // Precondition: computing the value writes nothing (no call in it writes an argument), so the pushed value
+        // is still the old one.
         string? computedFirst = null;
-        if (plan.Target == SaveMode.Tape && target is { Type.IsCollection: false } && leaf is DeclareStmt or AssignStmt { Kind: AssignKind.Simple or AssignKind.Compound } &&
-            ValueExpressionsOf(leaf).FirstOrDefault() is { } newValue && IrWalker.Contains(newValue, e => e is MathCallExpr or CallExpr or ReduceExpr))
+        if (_options.Has(SpeedUp.ComputeBeforeSave) && plan.Target == SaveMode.Tape && target is { Type.IsCollection: false } &&
+            leaf is DeclareStmt or AssignStmt { Kind: AssignKind.Simple or AssignKind.Compound } &&
+            ValueExpressionsOf(leaf).FirstOrDefault() is { } newValue && IrWalker.Contains(newValue, e => e is MathCallExpr or CallExpr or ReduceExpr) &&
+            !IrWalker.Contains(newValue, e => e is CallExpr call && WritesArguments(call)))
         {
             computedFirst = _names.Allocate(BaseNameOf(target) + "Next");
             code.Add(new CodeDeclare(newValue.Type, computedFirst, WithFlags(newValue)));
@@ -375,6 +380,13 @@ internal sealed partial class FunctionDifferentiator
         }
 
         return code;
+    }
+
+    private static bool WritesArguments(CallExpr call)
+    {
+        var written = new HashSet<int>();
+        IrWalker.CollectCallWrites(call, written);
+        return written.Count > 0 || call.Arguments.Any(a => a.Kind is PassingMode.Ref or PassingMode.Out);
     }
 
     /// <summary>After an array variable is bound: rent its adjoint buffer, or point its adjoint at the same view of the other adjoint.</summary>

@@ -179,6 +179,34 @@ internal sealed partial class FunctionDifferentiator
                 continue;
             }
 
+            // Unfused, the reverse of the code after the loop (and of later fused loops) runs before the loop's reverse;
+            // fused, after it. The orders agree only if that code merely adds to the adjoints the iteration adds to,
+            // and does not change what the iteration reads (e.g. dA[0] += 10 * dA[0] after a loop adding into dA).
+            var otherFused = _fusedReverse.Where(e => e.Key != loopId).SelectMany(e => e.Value).Concat(_fusedAhead.Values.SelectMany(a => a)).ToList();
+            HashSet<string> declaredInBody = CodeWalker.DeclaredNames(body);
+            var addedTo = new HashSet<string>(
+                CodeWalker.WrittenRoots(body).OfType<NameExpr>().Select(n => n.Name).Where(n => !declaredInBody.Contains(n)), System.StringComparer.Ordinal);
+            HashSet<string> readByBody = CodeWalker.MentionedNames(body);
+            readByBody.ExceptWith(declaredInBody);
+            readByBody.ExceptWith(addedTo);
+            readByBody.Remove(_seedName);
+            foreach (int accumulator in plan.Accumulators)
+            {
+                if (_adjointNames[accumulator] is { } accumulatorAdjoint)
+                {
+                    // Checked below: everything after the loop does to it is to add a known value, moved before the loop.
+                    readByBody.Remove(accumulatorAdjoint);
+                }
+            }
+
+            List<CodeStmt> laterReverse = reverse.Take(marker).Concat(otherFused).ToList();
+            if (!CodeWalker.OnlyAccumulates(laterReverse, addedTo) ||
+                CodeWalker.WrittenRoots(laterReverse).OfType<NameExpr>().Any(n => readByBody.Contains(n.Name)))
+            {
+                _rejectedFusions.Add(loopId);
+                continue;
+            }
+
             var writtenFromLoop = new HashSet<int>();
             for (int k = plan.Index; k < _function.Body.Statements.Count; k++)
             {

@@ -56,6 +56,25 @@ internal sealed partial class FunctionDifferentiator
                         new Argument(new LiteralExpr(TypeRef.String, Literals.String(_adjointNames[id]!)), PassingMode.Value)))));
                 }
             }
+
+            // The reverse sweep writes adjoints while it reads (and restores) the inputs: they must not share memory.
+            foreach (int id in _function.ParameterIds)
+            {
+                VariableModel output = Variable(id);
+                if (!output.Type.IsCollection || !HasAdjointParameter(output))
+                {
+                    continue;
+                }
+
+                foreach (int inputId in _function.ParameterIds)
+                {
+                    VariableModel input = Variable(inputId);
+                    if (input.Type.IsCollection && input.Type.ElementName == output.Type.ElementName)
+                    {
+                        body.Add(Differentiator.CheckDisjoint(input.Type, input.Name, input.BaseName, _adjointNames[id]!));
+                    }
+                }
+            }
         }
 
         // Declarations: every local is hoisted so that the reverse sweep sees the values the forward sweep left.
@@ -173,7 +192,8 @@ internal sealed partial class FunctionDifferentiator
         }
 
         var adjointNames = new HashSet<string>(_adjointNames.Where(n => n is not null).Select(n => n!).Concat(_workingAdjoints.Values), System.StringComparer.Ordinal);
-        return AccumulationCoalescer.Coalesce((CodeBlock)CodeRewriter.Map(Block(body), e => ExprRewriter.Map(e, Named)), adjointNames);
+        var named = (CodeBlock)CodeRewriter.Map(Block(body), e => ExprRewriter.Map(e, Named));
+        return _options.Has(SpeedUp.MergeAccumulations) ? AccumulationCoalescer.Coalesce(named, adjointNames) : named;
     }
 
     /// <summary>Generated code refers to variables by name.</summary>
@@ -209,8 +229,11 @@ internal sealed partial class FunctionDifferentiator
                     _workingBuffers.Add((id, buffer));
                 }
             }
-            else if (parameter.RefKind is PassingMode.Value or PassingMode.In)
+            else if (parameter.RefKind is PassingMode.Value or PassingMode.In && _options.Has(SpeedUp.RegisterAdjoints))
             {
+                // Speed-up RegisterAdjoints. Claim: accumulating in a local and adding it to the output once at the end
+                // gives the same sum. Precondition: nothing reads or writes the output in between; every use of the
+                // parameter's adjoint goes through AdjointOf, which returns the local (helper adjoints get it by ref).
                 if (!written.Contains(id))
                 {
                     _registerAdjoints.Add(id);

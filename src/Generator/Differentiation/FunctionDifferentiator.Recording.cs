@@ -43,6 +43,13 @@ internal sealed partial class FunctionDifferentiator
     private readonly Dictionary<object, SavePlan> _saves = new(ReferenceComparer.Instance);
 
     /// <summary>
+    /// Per leaf, what its reverse reads of the state right AFTER the statement (before it restores anything): the
+    /// result it keeps (see ReuseResults). Those classes are live after the statement, so that any later statement
+    /// that overwrites them saves and restores them before this statement's reverse runs.
+    /// </summary>
+    private readonly Dictionary<object, ReadSet> _postReads = new(ReferenceComparer.Instance);
+
+    /// <summary>
     /// What reverse code reads, by alias class: <see cref="Contents"/> (values, array elements) and
     /// <see cref="References"/> (which array a variable holds, its length, views of it). Overwriting an array's
     /// contents only matters to readers of its contents.
@@ -95,9 +102,17 @@ internal sealed partial class FunctionDifferentiator
         {
             HashSet<string> names = _names.Snapshot();
             var reads = new Dictionary<object, ReadSet>(ReferenceComparer.Instance);
+            _postReads.Clear();
             foreach (Stmt leaf in IrWalker.AllStatements(_function.Body).Where(IsLeaf))
             {
-                reads[leaf] = ClassesReadBy(ReverseLeaf(leaf));
+                List<CodeStmt> reverse = ReverseLeaf(leaf);
+                reads[leaf] = ClassesReadBy(reverse, afterStatement: false);
+                ReadSet post = ClassesReadBy(reverse, afterStatement: true);
+                if (post.Contents.Count > 0 || post.References.Count > 0)
+                {
+                    _postReads[leaf] = post;
+                }
+
                 AddRecomputationReads(leaf, reads[leaf]);
             }
 
@@ -236,7 +251,14 @@ internal sealed partial class FunctionDifferentiator
 
                 ReadSet after = before.Copy();
                 after.UnionWith(reads[stmt]);
-                return after.Without(Killed(stmt));
+                after = after.Without(Killed(stmt));
+                if (_postReads.TryGetValue(stmt, out ReadSet? post))
+                {
+                    // The statement's reverse reads the value it leaves (a kept result): later overwrites must save it.
+                    after.UnionWith(post);
+                }
+
+                return after;
             }
         }
     }
@@ -256,6 +278,10 @@ internal sealed partial class FunctionDifferentiator
         foreach (Stmt leaf in LeavesOutsideNestedLoops(loop.Body))
         {
             everywhere.UnionWith(reads[leaf]);
+            if (_postReads.TryGetValue(leaf, out ReadSet? post))
+            {
+                everywhere.UnionWith(post);
+            }
         }
     }
 
@@ -312,13 +338,29 @@ internal sealed partial class FunctionDifferentiator
         bool inLoop = DepthOf(leaf) > 0;
         ReadSet withOwn = before.Copy();
         withOwn.UnionWith(own);
+
+        // Speed-up SaveOnlyNeeded. Claim: a value nobody reads in the reverse sweep need not be saved. Precondition:
+        // 'before' holds every class whose current value the reverse of a statement executed earlier reads (pre-state
+        // reads of their own code, post-state reads of kept results), which the data-flow of WalkRecording computes
+        // from the generated reverse code itself. Plain form: every overwritten value is saved and restored.
+        bool saveAll = !_options.Has(SpeedUp.SaveOnlyNeeded);
         if (TargetOf(leaf) is { } target && WrittenClass(target) is int written && written >= 0 && !_recomputed.Contains(leaf))
         {
             bool rebindsArray = target is VariableExpr { Type.IsCollection: true } && leaf is not BulkStmt;
             bool needed = rebindsArray ? before.ReadsAnything(written) : withOwn.Contents.Contains(written);
+
+            // The plain form saves everything it can: not a span variable's binding (a span cannot be stored), nor the
+            // value of an out parameter (unassigned before its first write); for those the analysis decides as usual.
+            bool canSave = !(rebindsArray && target.Type.Shape != ShapeKind.Array) &&
+                !(target is VariableExpr { Id: var id } && Variable(id).RefKind == PassingMode.Out);
+            needed |= saveAll && canSave;
             if (needed)
             {
-                plan.Target = IsInvertible(leaf) ? SaveMode.Invert : inLoop || target.Type.IsCollection ? SaveMode.Tape : SaveMode.Local;
+                // Speed-up InvertIntegerUpdates. Claim: i++, i--, i += k, i -= k on an integer are undone exactly by the
+                // inverse update (integer arithmetic wraps, so it is a bijection). Precondition (IsInvertible): k does
+                // not read i and has no call; k itself is read by the reverse code, so the analysis keeps it.
+                plan.Target = IsInvertible(leaf) && _options.Has(SpeedUp.InvertIntegerUpdates) ? SaveMode.Invert
+                    : inLoop || target.Type.IsCollection ? SaveMode.Tape : SaveMode.Local;
             }
         }
 
@@ -336,7 +378,8 @@ internal sealed partial class FunctionDifferentiator
                 }
 
                 int root = WrittenClass(argument.Value);
-                bool needsValue = (callHasAdjoint && argument.Kind != PassingMode.Out) || (root >= 0 && withOwn.Contents.Contains(root));
+                bool canSaveArgument = argument.Kind != PassingMode.Out && !(argument.Value is VariableExpr { Id: var argumentId } && Variable(argumentId).RefKind == PassingMode.Out);
+                bool needsValue = (callHasAdjoint && argument.Kind != PassingMode.Out) || (root >= 0 && ((saveAll && canSaveArgument) || withOwn.Contents.Contains(root)));
                 if (needsValue)
                 {
                     plan.Arguments[i] = inLoop || argument.Value.Type.IsCollection ? SaveMode.Tape : SaveMode.Local;
@@ -389,14 +432,25 @@ internal sealed partial class FunctionDifferentiator
         _ => "value",
     };
 
-    /// <summary>The alias classes whose contents and references generated reverse code reads.</summary>
-    private ReadSet ClassesReadBy(IEnumerable<CodeStmt> code)
+    /// <summary>
+    /// The alias classes whose contents and references generated reverse code reads: of the state before the statement
+    /// (<paramref name="afterStatement"/> false: everything but copies of the result), or of the state after it (true:
+    /// the copies of the result the statement keeps, taken before it restores anything).
+    /// </summary>
+    private ReadSet ClassesReadBy(IEnumerable<CodeStmt> code, bool afterStatement = false)
     {
         var contents = new HashSet<int>();
         var references = new HashSet<int>();
         foreach (CodeStmt stmt in code)
         {
-            CodeWalker.CollectReads(stmt, contents, references);
+            if (afterStatement)
+            {
+                CodeWalker.CollectResultCopyReads(stmt, contents, references);
+            }
+            else
+            {
+                CodeWalker.CollectReads(stmt, contents, references);
+            }
         }
 
         var reads = new ReadSet();

@@ -401,25 +401,37 @@ internal sealed partial class FunctionDifferentiator
             return;
         }
 
-        // The value just assigned is the root's value: exp, tanh, sqrt and quotients reuse it instead of recomputing.
-        Expr? newValue = null;
-        if (kind == AssignKind.Simple && IsActiveTarget(target) && value is MathCallExpr or BinaryExpr { Op: BinaryOp.Divide })
+        // Speed-up ReuseResults. Claim: the reverse of t = exp(x), sqrt, tanh, ... or a quotient may read the value
+        // the statement assigned instead of computing it again. Precondition: when this reverse runs, t still holds
+        // that value. The copy below is taken before anything is restored, and the to-be-recorded analysis counts it
+        // as a read of the state AFTER the statement (a post-read), so every later statement that overwrites t saves
+        // and restores it first. Plain form: the value is computed again from its operands.
+        string? copy = null;
+        if (_options.Has(SpeedUp.ReuseResults) && kind == AssignKind.Simple && IsActiveTarget(target) && value is MathCallExpr or BinaryExpr { Op: BinaryOp.Divide })
         {
-            newValue = target;
-            if (plan.Target is SaveMode.Local or SaveMode.Tape)
-            {
-                string copy = _names.Allocate(BaseNameOf(target) + "Value");
-                code.Add(new CodeDeclare(target.Type, copy, target, CopiesResult: true));
-                newValue = new NameExpr(target.Type, copy);
-            }
+            copy = _names.Allocate(BaseNameOf(target) + "Value");
         }
 
+        int restoreAt = code.Count;
         Restore(leaf, target, plan, code);
-        if (newValue is not null)
+        var rest = new List<CodeStmt>();
+        if (copy is not null)
         {
-            _valueCache[value] = newValue;
+            _valueCache[value] = new NameExpr(target.Type, copy);
         }
 
+        ReverseWriteAdjoint(leaf, target, value, kind, op, isDeclaration, plan, rest);
+        if (copy is not null && CodeWalker.UsesName(rest, copy))
+        {
+            code.Insert(restoreAt, new CodeDeclare(target.Type, copy, target, CopiesResult: true));
+        }
+
+        code.AddRange(rest);
+    }
+
+    /// <summary>Propagates the adjoint of the value a statement assigned to the values it was computed from.</summary>
+    private void ReverseWriteAdjoint(Stmt leaf, Expr target, Expr value, AssignKind kind, BinaryOp op, bool isDeclaration, SavePlan plan, List<CodeStmt> code)
+    {
         bool targetActive = IsActiveTarget(target);
         if (!targetActive)
         {
@@ -438,8 +450,21 @@ internal sealed partial class FunctionDifferentiator
             case AssignKind.Increment or AssignKind.Decrement:
                 return;
             case AssignKind.Compound when op is BinaryOp.Add or BinaryOp.Subtract:
-                Propagate(value, op == BinaryOp.Add ? adjoint : Negate(adjoint), code);
+            {
+                // t += v: dv += dt, and dt stays. When v reads t (x += x / a), the propagation into v adds to dt
+                // itself: take dt's value first, so that every term uses the adjoint of the new t.
+                Expr seed = adjoint;
+                if (ReadsTarget(value, target))
+                {
+                    string name = _names.Allocate(NameOf(adjoint) + "New");
+                    code.Add(new CodeDeclare(target.Type, name, adjoint));
+                    seed = new NameExpr(target.Type, name);
+                }
+
+                Propagate(value, op == BinaryOp.Add ? seed : Negate(seed), code);
                 return;
+            }
+
             case AssignKind.Compound:
                 value = new BinaryExpr(target.Type, op, target, value);
                 break;

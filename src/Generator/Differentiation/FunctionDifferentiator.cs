@@ -24,6 +24,7 @@ internal sealed partial class FunctionDifferentiator
     private readonly FunctionModel _function;
     private readonly bool _isRoot;
     private readonly IReadOnlyList<string> _helperAdjoints;
+    private readonly DifferentiationOptions _options;
     private readonly NameAllocator _names;
     private readonly string?[] _adjointNames;
     private readonly TypeRef?[] _adjointTypes;
@@ -40,11 +41,18 @@ internal sealed partial class FunctionDifferentiator
     private readonly HashSet<int> _registerAdjoints = [];
 
     /// <param name="helperAdjoints">Qualified names of the helpers' adjoints, by helper index.</param>
+    /// <param name="options">The speed-ups to apply.</param>
     /// <param name="fusionExcluded">Loops not to fuse with their reverse (see <see cref="RejectedFusions"/>).</param>
-    public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints, IEnumerable<int>? fusionExcluded = null)
+    public FunctionDifferentiator(FunctionModel function, bool isRoot, IReadOnlyList<string> helperAdjoints, DifferentiationOptions options, IEnumerable<int>? fusionExcluded = null)
     {
+        _options = options;
         _fusionExcluded = new HashSet<int>(fusionExcluded ?? []);
-        _function = KeepTranscendentalValues(function with { Body = Restructure(function.Body) });
+        if (options.Has(SpeedUp.GuardClauses))
+        {
+            function = function with { Body = Restructure(function.Body) };
+        }
+
+        _function = options.Has(SpeedUp.KeepTranscendentals) ? KeepTranscendentalValues(function) : function;
         _isRoot = isRoot;
         _helperAdjoints = helperAdjoints;
         _names = new NameAllocator(_function.Variables.Select(v => v.BaseName));
@@ -64,9 +72,20 @@ internal sealed partial class FunctionDifferentiator
         _seedName = _names.Allocate("seed");
         _resultName = _names.Allocate("result");
         AnalyzeStructure();
-        PlanRecomputation();
-        PlanCountedLoops();
-        PlanFusion();
+        if (options.Has(SpeedUp.Recompute))
+        {
+            PlanRecomputation();
+        }
+
+        if (options.Has(SpeedUp.CountedLoops))
+        {
+            PlanCountedLoops();
+        }
+
+        if (options.Has(SpeedUp.FuseReductions))
+        {
+            PlanFusion();
+        }
     }
 
     private FunctionModel Function => _function;

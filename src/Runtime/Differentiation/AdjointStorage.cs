@@ -381,6 +381,25 @@ public sealed class AdjointStorage
             $"The gradient span '{gradientName}' must have the same length as '{inputName}' ({inputLength}), but its length is {gradientLength}.",
             gradientName);
 
+    /// <summary>
+    /// Throws when a gradient span shares memory with an input (or with another gradient span): the generated code
+    /// writes gradients while it still reads the inputs, so overlapping buffers would give wrong numbers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckDisjoint<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> gradient, string inputName, string gradientName)
+    {
+        if (!input.IsEmpty && !gradient.IsEmpty && input.Overlaps(gradient))
+        {
+            ThrowOverlap(inputName, gradientName);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverlap(string inputName, string gradientName) =>
+        throw new ArgumentException(
+            $"The gradient span '{gradientName}' shares memory with '{inputName}'; pass a separate buffer for the gradient.",
+            gradientName);
+
     private static int Grow(int capacity, int needed)
     {
         long target = Math.Max((long)capacity * 2, (long)capacity + needed);

@@ -15,6 +15,7 @@ static partial class Sorting
     public static double WeightedSortedGradient(double[] values, global::System.Span<double> dValues)
     {
         global::AutoDiffGen.AdjointStorage.CheckLength(values.Length, dValues.Length, "values", "dValues");
+        global::AutoDiffGen.AdjointStorage.CheckDisjoint<double>(values, dValues, "values", "dValues");
         dValues.Clear();
         return WeightedSortedAdjoint(values, 1.0, dValues);
     }
@@ -28,6 +29,7 @@ static partial class Sorting
     public static double WeightedSortedAdjoint(double[] values, double seed, global::System.Span<double> dValues)
     {
         global::AutoDiffGen.AdjointStorage.CheckLength(values.Length, dValues.Length, "values", "dValues");
+        global::AutoDiffGen.AdjointStorage.CheckDisjoint<double>(values, dValues, "values", "dValues");
         // Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them).
         double[] a = null!;
         int i = 0;

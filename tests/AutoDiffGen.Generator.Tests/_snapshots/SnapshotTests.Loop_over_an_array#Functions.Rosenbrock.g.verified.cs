@@ -15,6 +15,7 @@ static partial class Functions
     public static double RosenbrockGradient(double[] x, global::System.Span<double> dX)
     {
         global::AutoDiffGen.AdjointStorage.CheckLength(x.Length, dX.Length, "x", "dX");
+        global::AutoDiffGen.AdjointStorage.CheckDisjoint<double>(x, dX, "x", "dX");
         dX.Clear();
         return RosenbrockAdjoint(x, 1.0, dX);
     }
@@ -28,6 +29,7 @@ static partial class Functions
     public static double RosenbrockAdjoint(double[] x, double seed, global::System.Span<double> dX)
     {
         global::AutoDiffGen.AdjointStorage.CheckLength(x.Length, dX.Length, "x", "dX");
+        global::AutoDiffGen.AdjointStorage.CheckDisjoint<double>(x, dX, "x", "dX");
         // Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them).
         double sum = 0.0;
         int i = 0;

@@ -21,6 +21,7 @@ namespace Demo.Nested
             internal static float SearchGradient(float[] values, float scale, global::System.Span<float> dValues, out float dScale)
             {
                 global::AutoDiffGen.AdjointStorage.CheckLength(values.Length, dValues.Length, "values", "dValues");
+                global::AutoDiffGen.AdjointStorage.CheckDisjoint<float>(values, dValues, "values", "dValues");
                 dValues.Clear();
                 dScale = 0f;
                 return SearchAdjoint(values, scale, 1f, dValues, ref dScale);
@@ -37,6 +38,7 @@ namespace Demo.Nested
             internal static float SearchAdjoint(float[] values, float scale, float seed, global::System.Span<float> dValues, ref float dScale)
             {
                 global::AutoDiffGen.AdjointStorage.CheckLength(values.Length, dValues.Length, "values", "dValues");
+                global::AutoDiffGen.AdjointStorage.CheckDisjoint<float>(values, dValues, "values", "dValues");
                 // Locals (hoisted: the reverse sweep reads the values the forward sweep leaves in them).
                 float total = 0f;
                 int i = 0;

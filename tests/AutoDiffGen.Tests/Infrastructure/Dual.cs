@@ -42,6 +42,11 @@ internal readonly record struct Dual(double Value, double Derivative)
 
     public static Dual Sqrt(Dual a) => new(Math.Sqrt(a.Value), 0.5 * a.Derivative / Math.Sqrt(a.Value));
 
+    public static Dual Tanh(Dual a) => new(Math.Tanh(a.Value), (1 - (Math.Tanh(a.Value) * Math.Tanh(a.Value))) * a.Derivative);
+
+    /// <summary>Piecewise constant: derivative zero.</summary>
+    public static Dual Floor(Dual a) => new(Math.Floor(a.Value), 0);
+
     public static Dual Abs(Dual a) => a.Value > 0 ? a : a.Value < 0 ? -a : new Dual(0, 0);
 
     public static Dual Pow(Dual a, int n) => n == 0 ? new Dual(1, 0) : new(Math.Pow(a.Value, n), n * Math.Pow(a.Value, n - 1) * a.Derivative);
