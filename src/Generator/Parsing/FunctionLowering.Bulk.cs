@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using AutoDiffGen.Generator.Helpers;
 using AutoDiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -17,25 +18,23 @@ internal sealed partial class FunctionLowering
         IMethodSymbol method = invocation.TargetMethod;
         string type = method.ContainingType.OriginalDefinition.ToDisplayString();
         bool isSpan = method.ContainingType is INamedTypeSymbol named && TypeMapper.IsSpan(named.OriginalDefinition, out _);
-        List<IOperation> arguments = [];
-        foreach (IArgumentOperation argument in invocation.Arguments)
-        {
-            arguments.Add(argument.Value);
-        }
+        // Arguments in parameter order (named arguments may be written in any order).
+        List<IOperation> arguments = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue).Select(a => a.Value).ToList();
 
-        (BulkKind Kind, IOperation Target, IOperation? Input, IOperation? Start, IOperation? Length, IOperation? InputStart)? shape = (type, method.Name, arguments.Count, invocation.Instance is null) switch
+        // Positions in 'arguments' (-1: the instance) of the target, input, start, length and input start.
+        (BulkKind Kind, int Target, int Input, int Start, int Length, int InputStart)? shape = (type, method.Name, arguments.Count, invocation.Instance is null) switch
         {
-            ("System.Array", "Copy", 3, true) when IsInt32(method, 2) => (BulkKind.Copy, arguments[1], arguments[0], null, arguments[2], null),
-            ("System.Array", "Copy", 5, true) when IsInt32(method, 4) => (BulkKind.Copy, arguments[2], arguments[0], arguments[3], arguments[4], arguments[1]),
-            ("System.Array", "CopyTo", 2, false) when IsInt32(method, 1) => (BulkKind.Copy, arguments[0], invocation.Instance!, arguments[1], null, null),
-            ("System.MemoryExtensions", "CopyTo", 2, true) => (BulkKind.Copy, arguments[1], arguments[0], null, null, null),
-            (_, "CopyTo", 1, false) when isSpan => (BulkKind.Copy, arguments[0], invocation.Instance!, null, null, null),
-            ("System.Array", "Fill", 2, true) => (BulkKind.Fill, arguments[0], arguments[1], null, null, null),
-            ("System.Array", "Fill", 4, true) => (BulkKind.Fill, arguments[0], arguments[1], arguments[2], arguments[3], null),
-            (_, "Fill", 1, false) when isSpan => (BulkKind.Fill, invocation.Instance!, arguments[0], null, null, null),
-            ("System.Array", "Clear", 1, true) => (BulkKind.Clear, arguments[0], null, null, null, null),
-            ("System.Array", "Clear", 3, true) => (BulkKind.Clear, arguments[0], null, arguments[1], arguments[2], null),
-            (_, "Clear", 0, false) when isSpan => (BulkKind.Clear, invocation.Instance!, null, null, null, null),
+            ("System.Array", "Copy", 3, true) when IsInt32(method, 2) => (BulkKind.Copy, 1, 0, None, 2, None),
+            ("System.Array", "Copy", 5, true) when IsInt32(method, 4) => (BulkKind.Copy, 2, 0, 3, 4, 1),
+            ("System.Array", "CopyTo", 2, false) when IsInt32(method, 1) => (BulkKind.Copy, 0, Instance, 1, None, None),
+            ("System.MemoryExtensions", "CopyTo", 2, true) => (BulkKind.Copy, 1, 0, None, None, None),
+            (_, "CopyTo", 1, false) when isSpan => (BulkKind.Copy, 0, Instance, None, None, None),
+            ("System.Array", "Fill", 2, true) => (BulkKind.Fill, 0, 1, None, None, None),
+            ("System.Array", "Fill", 4, true) => (BulkKind.Fill, 0, 1, 2, 3, None),
+            (_, "Fill", 1, false) when isSpan => (BulkKind.Fill, Instance, 0, None, None, None),
+            ("System.Array", "Clear", 1, true) => (BulkKind.Clear, 0, None, None, None, None),
+            ("System.Array", "Clear", 3, true) => (BulkKind.Clear, 0, None, 1, 2, None),
+            (_, "Clear", 0, false) when isSpan => (BulkKind.Clear, Instance, None, None, None, None),
             _ => null,
         };
         if (shape is not { } bulk)
@@ -43,8 +42,18 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
-        Expr target = LowerExpr(Unwrap(bulk.Target));
-        Expr? input = bulk.Input is null ? null : LowerExpr(bulk.Kind == BulkKind.Copy ? Unwrap(bulk.Input) : bulk.Input);
+        // Every argument is lowered once (a hoisted call in one must run once), then used for the views and the call.
+        Expr? instance = invocation.Instance is null ? null : LowerExpr(invocation.Instance);
+        List<Argument> lowered = LowerArguments(invocation.Arguments);
+        Expr? At(int position) => position switch
+        {
+            None => null,
+            Instance => instance,
+            _ => lowered[position].Value,
+        };
+
+        Expr target = Analysis.IrWalker.StripConversions(At(bulk.Target)!);
+        Expr? input = At(bulk.Input) is { } inputValue ? (bulk.Kind == BulkKind.Copy ? Analysis.IrWalker.StripConversions(inputValue) : inputValue) : null;
         if (!target.Type.IsCollection || (bulk.Kind == BulkKind.Copy && input is not { Type.IsCollection: true }) ||
             Analysis.IrWalker.RootVariable(target) < 0 || (bulk.Kind == BulkKind.Copy && Analysis.IrWalker.RootVariable(input!) < 0))
         {
@@ -54,9 +63,9 @@ internal sealed partial class FunctionLowering
         static Expr View(Expr collection, Expr start, Expr length) =>
             new SpanViewExpr(TypeRef.SpanOf(collection.Type.ElementType), collection, collection.Type.Shape == ShapeKind.Array ? "AsSpan" : "Slice", EquatableArray.Create(start, length));
 
-        Expr? start = bulk.Start is null ? null : LowerExpr(bulk.Start);
-        Expr? length = bulk.Length is null ? null : LowerExpr(bulk.Length);
-        Expr? inputStart = bulk.InputStart is null ? null : LowerExpr(bulk.InputStart);
+        Expr? start = At(bulk.Start);
+        Expr? length = At(bulk.Length);
+        Expr? inputStart = At(bulk.InputStart);
         if (bulk.Kind == BulkKind.Copy)
         {
             // The copied range: [inputStart, inputStart + length) of the input into [start, start + length) of the target.
@@ -73,9 +82,12 @@ internal sealed partial class FunctionLowering
             target = View(target, start, length);
         }
 
-        var call = new CallExpr(TypeRef.Void, ResolveTarget(method, invocation.Instance is not null), invocation.Instance is null ? null : LowerExpr(invocation.Instance), LowerArguments(invocation.Arguments).ToEquatableArray());
+        var call = new CallExpr(TypeRef.Void, ResolveTarget(method, invocation.Instance is not null), instance, lowered.ToEquatableArray());
         return new BulkStmt(_source, bulk.Kind, target, input, call);
     }
+
+    private const int None = -2;
+    private const int Instance = -1;
 
     private static bool IsInt32(IMethodSymbol method, int parameter) => method.Parameters[parameter].Type.SpecialType == SpecialType.System_Int32;
 
@@ -105,6 +117,12 @@ internal sealed partial class FunctionLowering
             _ => null,
         };
         if (source is null)
+        {
+            return null;
+        }
+
+        // The source is a variable or a view of one (checked before lowering: nothing may be hoisted twice).
+        if (!IsViewOfVariable(Unwrap(source)))
         {
             return null;
         }
@@ -142,20 +160,36 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
+        // Arguments are lowered once: a hoisted call in one must run once (and not at all if this is not a reduction).
+        int mark = _pre.Count;
+        List<Argument> lowered = LowerArguments(invocation.Arguments);
         var sources = new List<Expr>();
-        foreach (IArgumentOperation argument in invocation.Arguments)
+        foreach (Argument argument in lowered)
         {
-            Expr source = LowerExpr(Unwrap(argument.Value));
+            Expr source = Analysis.IrWalker.StripConversions(argument.Value);
             if (!source.Type.IsFloatingCollection || source.Type.Element != type.Element || Analysis.IrWalker.RootVariable(source) < 0)
             {
+                _pre.RemoveRange(mark, _pre.Count - mark);
                 return null;
             }
 
             sources.Add(source);
         }
 
-        return new ReduceExpr(type, kind.Value, sources.ToEquatableArray(), LowerCallForPrinting(invocation));
+        var call = new CallExpr(TypeMapper.Map(invocation.Type) ?? new TypeRef("object", ShapeKind.Scalar, ValueKind.Other), ResolveTarget(method, false), null, lowered.ToEquatableArray());
+        return new ReduceExpr(type, kind.Value, sources.ToEquatableArray(), call);
     }
+
+    /// <summary>A local or parameter, possibly through AsSpan/Slice with constant or variable arguments: lowering it hoists nothing.</summary>
+    private static bool IsViewOfVariable(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation or IParameterReferenceOperation => true,
+        IConversionOperation conversion => IsViewOfVariable(conversion.Operand),
+        IInvocationOperation { TargetMethod.Name: "AsSpan" or "Slice" } view =>
+            (view.Instance is null || IsViewOfVariable(view.Instance)) &&
+            view.Arguments.All(a => !a.Value.DescendantsAndSelf().Any(o => o is IInvocationOperation or IAssignmentOperation or IIncrementOrDecrementOperation)),
+        _ => false,
+    };
 
     private CallExpr LowerCallForPrinting(IInvocationOperation invocation) =>
         new(TypeMapper.Map(invocation.Type) ?? new TypeRef("object", ShapeKind.Scalar, ValueKind.Other), ResolveTarget(invocation.TargetMethod, invocation.Instance is not null),

@@ -16,6 +16,13 @@ internal sealed partial class FunctionLowering
     /// there needs no hoisting.</param>
     private Expr LowerExpr(IOperation operation, bool topLevel = false)
     {
+        if (InOtherOverflowContext(operation))
+        {
+            string keyword = _context.Compilation.Options.CheckOverflow ? "unchecked" : "checked";
+            return Unsupported(operation, $"integer arithmetic in a '{keyword}' context (the generated code runs in the project's overflow context)",
+                "; move it out of the differentiated method, or make overflow checking the project's setting (CheckForOverflowUnderflow)");
+        }
+
         switch (operation)
         {
             case ILiteralOperation literal:
@@ -467,10 +474,10 @@ internal sealed partial class FunctionLowering
             return Unsupported(creation, "creating this object");
         }
 
-        var arguments = new List<Argument>();
-        foreach (IArgumentOperation argument in creation.Arguments)
+        var arguments = LowerArguments(creation.Arguments);
+        if (arguments.Any(a => a.Kind != PassingMode.Value))
         {
-            arguments.Add(new Argument(LowerExpr(argument.Value), PassingMode.Value));
+            return Unsupported(creation, "passing arguments by reference to a constructor");
         }
 
         var result = new ObjectCreationExpr(type, arguments.ToEquatableArray());
@@ -495,9 +502,9 @@ internal sealed partial class FunctionLowering
 
             case CalleeCategory.SpanView:
             {
-                IOperation source = invocation.Instance ?? invocation.Arguments[0].Value;
+                IOperation source = invocation.Instance ?? invocation.Arguments.First(a => a.Parameter?.Ordinal == 0).Value;
                 Expr sourceExpr = LowerExpr(source);
-                IEnumerable<IArgumentOperation> rest = invocation.Instance is null ? invocation.Arguments.Skip(1) : invocation.Arguments;
+                IEnumerable<IArgumentOperation> rest = (invocation.Instance is null ? invocation.Arguments.Where(a => a.Parameter?.Ordinal != 0) : invocation.Arguments).OrderBy(a => a.Parameter?.Ordinal ?? int.MaxValue);
                 var arguments = rest.Where(a => a.ArgumentKind != Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue).Select(a => LowerExpr(a.Value)).ToEquatableArray();
                 return new SpanViewExpr(type, sourceExpr, method.Name, arguments);
             }
@@ -546,11 +553,18 @@ internal sealed partial class FunctionLowering
         return call;
     }
 
+    /// <summary>
+    /// Lowers arguments in evaluation order (the order written, then defaults), hoisting what needs it, and returns
+    /// them in parameter order: named arguments (<c>H(b: x, a: y)</c>) and omitted optional ones land where the callee
+    /// expects them.
+    /// </summary>
     private List<Argument> LowerArguments(IEnumerable<IArgumentOperation> arguments)
     {
         var lowered = new List<Argument>();
+        var ordinals = new List<int>();
         foreach (IArgumentOperation argument in arguments)
         {
+            ordinals.Add(argument.Parameter?.Ordinal ?? int.MaxValue);
             PassingMode kind = argument.Parameter?.RefKind switch
             {
                 RefKind.Ref => PassingMode.Ref,
@@ -583,7 +597,9 @@ internal sealed partial class FunctionLowering
             lowered.Add(new Argument(value, kind));
         }
 
-        return lowered;
+        // Reordering is safe: anything with a side effect was hoisted above in evaluation order, and values that a
+        // hoisted statement would clobber were spilled into temporaries.
+        return lowered.Select((argument, index) => (argument, index)).OrderBy(a => ordinals[a.index]).ThenBy(a => a.index).Select(a => a.argument).ToList();
     }
 
     private CallTarget ResolveTarget(IMethodSymbol method, bool isInstanceCall)

@@ -251,6 +251,13 @@ internal sealed partial class FunctionLowering
     {
         switch (operation)
         {
+            case IBlockOperation { Syntax: CheckedStatementSyntax checkedBlock } block when block.Descendants().Any(InOtherOverflowContext):
+                // The generated code runs in the project's overflow context: integer arithmetic that a checked (or
+                // unchecked) block makes behave differently cannot be reproduced there.
+                Report(Descriptors.UnsupportedStatement, checkedBlock.Keyword.GetLocation(), _source, $"a '{checkedBlock.Keyword.ValueText}' block around integer arithmetic",
+                    "; move the integer arithmetic out of the differentiated method, or make overflow checking the project's setting (CheckForOverflowUnderflow)");
+                return null;
+
             case IBlockOperation block:
                 foreach (IOperation statement in block.Operations)
                 {
@@ -310,6 +317,27 @@ internal sealed partial class FunctionLowering
                 ReportUnsupportedStatement(operation);
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Integer arithmetic or an integer conversion whose overflow checking differs from the project's (inside a
+    /// <c>checked</c> or <c>unchecked</c> block or expression): generated code could not reproduce it.
+    /// </summary>
+    private bool InOtherOverflowContext(IOperation operation)
+    {
+        bool? isChecked = operation switch
+        {
+            IBinaryOperation b => b.IsChecked,
+            IUnaryOperation u => u.IsChecked,
+            IConversionOperation c => c.IsChecked,
+            ICompoundAssignmentOperation c => c.IsChecked,
+            IIncrementOrDecrementOperation i => i.IsChecked,
+            _ => null,
+        };
+        bool integral = operation.Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte or
+            SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_Char or
+            SpecialType.System_IntPtr or SpecialType.System_UIntPtr;
+        return isChecked is bool value && integral && value != _context.Compilation.Options.CheckOverflow;
     }
 
     private void ReportUnsupportedStatement(IOperation operation)
@@ -389,6 +417,14 @@ internal sealed partial class FunctionLowering
 
     private Stmt? LowerExpressionStatement(IOperation operation)
     {
+        if (operation is ICompoundAssignmentOperation or IIncrementOrDecrementOperation && InOtherOverflowContext(operation))
+        {
+            string keyword = _context.Compilation.Options.CheckOverflow ? "unchecked" : "checked";
+            Report(Descriptors.UnsupportedExpression, operation.Syntax.GetLocation(), _source, $"integer arithmetic in a '{keyword}' context (the generated code runs in the project's overflow context)",
+                "; move it out of the differentiated method, or make overflow checking the project's setting (CheckForOverflowUnderflow)");
+            return null;
+        }
+
         switch (operation)
         {
             case ISimpleAssignmentOperation { IsRef: true }:
