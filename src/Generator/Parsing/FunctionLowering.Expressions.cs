@@ -89,8 +89,31 @@ internal sealed partial class FunctionLowering
                 return PatternCondition(isPattern.Pattern, value) ?? Unsupported(operation, "this pattern", "; use constant and relational patterns");
             }
 
-            case IAssignmentOperation or IIncrementOrDecrementOperation:
-                return Unsupported(operation, "an assignment or ++/-- inside an expression", "; write it as its own statement");
+            case IIncrementOrDecrementOperation increment:
+                return LowerEmbeddedIncrement(increment);
+
+            case ISimpleAssignmentOperation { IsRef: false } assignment when assignment.Target is not IDiscardOperation:
+            {
+                // (x = v) as a value: the assignment becomes a statement (in evaluation order), its value is x.
+                Expr target = LowerLValue(assignment.Target);
+                Expr value = LowerExpr(assignment.Value, topLevel: true);
+                _pre.Add(new AssignStmt(_source, target, value, AssignKind.Simple, BinaryOp.Add));
+                return StableTarget(target);
+            }
+
+            case ICompoundAssignmentOperation compound:
+            {
+                if (LowerCompoundAssignment(compound) is not AssignStmt statement)
+                {
+                    return new DefaultExpr(TypeMapper.Map(operation.Type) ?? TypeRef.Double);
+                }
+
+                _pre.Add(statement);
+                return StableTarget(statement.Target);
+            }
+
+            case IAssignmentOperation:
+                return Unsupported(operation, "this assignment inside an expression", "; write it as its own statement");
 
             case IAnonymousFunctionOperation or IDelegateCreationOperation:
                 Report(Descriptors.DifferentiableLocalFunction, operation.Syntax.GetLocation(), _source, "lambdas and delegates");
@@ -115,6 +138,49 @@ internal sealed partial class FunctionLowering
                 return Unsupported(operation, $"an expression of kind '{operation.Kind}'");
         }
     }
+
+    /// <summary>
+    /// <c>k++</c>, <c>--k</c> inside an expression (<c>a[k++] = v</c>, <c>while (n-- &gt; 0)</c>): the update becomes a
+    /// statement at its place in evaluation order; a postfix form's value is the old value, kept in a temporary. Reads
+    /// of the variable evaluated before the update are spilled into temporaries first (see SpillIfClobbered).
+    /// </summary>
+    private Expr LowerEmbeddedIncrement(IIncrementOrDecrementOperation increment)
+    {
+        Expr target = LowerLValue(increment.Target);
+        bool isIncrement = increment.Kind == OperationKind.Increment;
+        Expr? old = null;
+        if (increment.IsPostfix)
+        {
+            int temporary = NewTemporary(TemporaryName(target) + "Before", target.Type);
+            _pre.Add(new DeclareStmt(_source, temporary, target));
+            old = Var(temporary);
+        }
+
+        _pre.Add(new AssignStmt(_source, target, Literals.One(target.Type), isIncrement ? AssignKind.Increment : AssignKind.Decrement, isIncrement ? BinaryOp.Add : BinaryOp.Subtract));
+        return old ?? StableTarget(target);
+    }
+
+    /// <summary>A read of an assignment's target as the assignment's value: an element's index must not change later.</summary>
+    private Expr StableTarget(Expr target)
+    {
+        if (target is ElementExpr { Index: not (LiteralExpr or VariableExpr) } element)
+        {
+            int index = NewTemporary("index", element.Index.Type);
+            _pre.Insert(_pre.Count - 1, new DeclareStmt(_source, index, element.Index));
+            var stable = element with { Index = Var(index) };
+            _pre[_pre.Count - 1] = ((AssignStmt)_pre[_pre.Count - 1]) with { Target = stable };
+            return stable;
+        }
+
+        return target;
+    }
+
+    private string TemporaryName(Expr target) => target switch
+    {
+        VariableExpr v => _variables[v.Id].BaseName,
+        ElementExpr { Collection: VariableExpr v } => _variables[v.Id].BaseName + "Element",
+        _ => "value",
+    };
 
     private Expr Unsupported(IOperation operation, string what, string hint = "")
     {
@@ -246,37 +312,69 @@ internal sealed partial class FunctionLowering
         Expr condition = LowerCondition(conditional.Condition);
         List<Stmt> outer = _pre;
         _pre = [];
-        Expr whenTrue = LowerExpr(conditional.WhenTrue);
+        Expr? whenTrue = LowerBranchValue(conditional.WhenTrue);
         List<Stmt> truePre = _pre;
         _pre = [];
-        Expr whenFalse = LowerExpr(conditional.WhenFalse!);
+        Expr? whenFalse = LowerBranchValue(conditional.WhenFalse!);
         List<Stmt> falsePre = _pre;
         _pre = outer;
 
         TypeRef type = TypeFor(conditional.Type, conditional.Syntax.GetLocation(), _source);
-        if (truePre.Count == 0 && falsePre.Count == 0)
+        if (truePre.Count == 0 && falsePre.Count == 0 && whenTrue is not null && whenFalse is not null)
         {
             return new ConditionalExpr(type, condition, whenTrue, whenFalse);
         }
 
+        // A branch that needs statements (a hoisted call, a throw expression) runs only when taken.
         int temporary = NewTemporary("choice", type);
         _pre.Add(new DeclareStmt(_source, temporary, null));
-        truePre.Add(new AssignStmt(_source, Var(temporary), whenTrue, AssignKind.Simple, BinaryOp.Add));
-        falsePre.Add(new AssignStmt(_source, Var(temporary), whenFalse, AssignKind.Simple, BinaryOp.Add));
+        if (whenTrue is not null)
+        {
+            truePre.Add(new AssignStmt(_source, Var(temporary), whenTrue, AssignKind.Simple, BinaryOp.Add));
+        }
+
+        if (whenFalse is not null)
+        {
+            falsePre.Add(new AssignStmt(_source, Var(temporary), whenFalse, AssignKind.Simple, BinaryOp.Add));
+        }
+
         _pre.Add(new IfStmt(_source, condition, new BlockStmt(_source, truePre.ToEquatableArray()), new BlockStmt(_source, falsePre.ToEquatableArray())));
         return Var(temporary);
+    }
+
+    /// <summary>A statement a pattern adds to bind its value (<c>var k</c>): evaluating it early changes nothing.</summary>
+    private static bool IsPureBinding(Stmt stmt) =>
+        stmt is DeclareStmt { Initializer: var value } && (value is null || !IrWalker.Contains(value, e => e is CallExpr));
+
+    /// <summary>A branch's value, or null for a throw expression (<c>x &gt; 0 ? Math.Log(x) : throw ...</c>), which becomes a throw statement.</summary>
+    private Expr? LowerBranchValue(IOperation branch)
+    {
+        IOperation unwrapped = branch;
+        while (unwrapped is IConversionOperation { Operand: var operand })
+        {
+            unwrapped = operand;
+        }
+
+        if (unwrapped is IThrowOperation { Exception: not null } throwOperation)
+        {
+            _pre.Add(new ThrowStmt(_source, LowerExpr(throwOperation.Exception)));
+            return null;
+        }
+
+        return LowerExpr(branch);
     }
 
     private Expr LowerSwitchExpression(ISwitchExpressionOperation switchExpression)
     {
         Expr value = StableValue(LowerExpr(switchExpression.Value), "switchValue");
         TypeRef type = TypeFor(switchExpression.Type, switchExpression.Syntax.GetLocation(), _source);
-        var arms = new List<(Expr? Condition, Expr Value)>();
+        var arms = new List<(Expr? Condition, Expr? Value)>();
         bool needsStatements = false;
         List<Stmt> outer = _pre;
         var armStatements = new List<List<Stmt>>();
         foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
         {
+            _pre = [];
             Expr? condition = arm.Pattern is IDiscardPatternOperation && arm.Guard is null ? null : PatternCondition(arm.Pattern, value);
             if (condition is null && !(arm.Pattern is IDiscardPatternOperation))
             {
@@ -290,8 +388,17 @@ internal sealed partial class FunctionLowering
                 condition = condition is null ? guard : new BinaryExpr(TypeRef.Boolean, BinaryOp.ConditionalAnd, condition, guard);
             }
 
+            // What the pattern binds (var patterns) may be evaluated up front; what a guard changes may not: it runs
+            // only when the arms before it did not match.
+            if (_pre.Any(s => !IsPureBinding(s)))
+            {
+                _pre = outer;
+                return Unsupported(arm, "a 'when' clause with side effects or calls that change their arguments", "; compute the value before the switch");
+            }
+
+            outer.AddRange(_pre);
             _pre = [];
-            Expr armValue = LowerExpr(arm.Value);
+            Expr? armValue = LowerBranchValue(arm.Value);
             needsStatements |= _pre.Count > 0;
             armStatements.Add(_pre);
             arms.Add((condition, armValue));
@@ -315,10 +422,10 @@ internal sealed partial class FunctionLowering
 
         if (!needsStatements)
         {
-            Expr result = arms[arms.Count - 1].Value;
+            Expr result = arms[arms.Count - 1].Value!;
             for (int i = arms.Count - 2; i >= 0; i--)
             {
-                result = new ConditionalExpr(type, arms[i].Condition!, arms[i].Value, result);
+                result = new ConditionalExpr(type, arms[i].Condition!, arms[i].Value!, result);
             }
 
             return result;
@@ -330,7 +437,11 @@ internal sealed partial class FunctionLowering
         for (int i = arms.Count - 1; i >= 0; i--)
         {
             List<Stmt> statements = armStatements[i];
-            statements.Add(new AssignStmt(_source, Var(temporary), arms[i].Value, AssignKind.Simple, BinaryOp.Add));
+            if (arms[i].Value is { } armValue)
+            {
+                statements.Add(new AssignStmt(_source, Var(temporary), armValue, AssignKind.Simple, BinaryOp.Add));
+            }
+
             var block = new BlockStmt(_source, statements.ToEquatableArray());
             tail = arms[i].Condition is null ? block : new BlockStmt(_source, EquatableArray.Create<Stmt>(new IfStmt(_source, arms[i].Condition!, block, tail)));
         }

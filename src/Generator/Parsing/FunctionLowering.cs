@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using AutoDiffGen.Generator.Analysis;
 using AutoDiffGen.Generator.Diagnostics;
 using AutoDiffGen.Generator.Helpers;
 using AutoDiffGen.Generator.Model;
@@ -584,9 +585,24 @@ internal sealed partial class FunctionLowering
                     return null;
                 }
 
-                Expr? condition = whileLoop.Condition is null ? null : LowerLoopHeaderCondition(whileLoop.Condition);
+                (Expr? condition, List<Stmt> conditionStatements) = whileLoop.Condition is null ? (null, []) : LowerLoopHeaderCondition(whileLoop.Condition);
                 BlockStmt body = LowerBlock(whileLoop.Body);
-                return new LoopStmt(source, loopId, whileLoop.ConditionIsTop ? LoopKind.While : LoopKind.DoWhile, EquatableArray<Stmt>.Empty, condition, EquatableArray<Stmt>.Empty, body);
+                LoopKind kind = whileLoop.ConditionIsTop ? LoopKind.While : LoopKind.DoWhile;
+                if (conditionStatements.Count > 0)
+                {
+                    if (kind == LoopKind.DoWhile && IrWalker.AllStatements(body).Any(s => s is ContinueStmt c && c.LoopId == loopId))
+                    {
+                        Report(Descriptors.UnsupportedExpression, whileLoop.Condition!.Syntax.GetLocation(), StatementText.Of(whileLoop.Condition.Syntax),
+                            "a do-while condition with side effects in a loop whose body uses 'continue'", "; test the condition at the end of the body and use 'break'");
+                        return null;
+                    }
+
+                    // The condition's side effects (counter-- > 0) run each time it is tested: the loop becomes
+                    // while (true) { effects; if (!condition) break; body } (or the test at the end of a do-while body).
+                    (condition, body) = (null, WithConditionInBody(body, condition!, conditionStatements, loopId, atEnd: kind == LoopKind.DoWhile, StatementText.Of(whileLoop.Condition!.Syntax)));
+                }
+
+                return new LoopStmt(source, loopId, kind, EquatableArray<Stmt>.Empty, condition, EquatableArray<Stmt>.Empty, body);
             }
 
             case IForLoopOperation forLoop:
@@ -597,7 +613,7 @@ internal sealed partial class FunctionLowering
                     LowerStatement(before, initializers);
                 }
 
-                Expr? condition = forLoop.Condition is null ? null : LowerLoopHeaderCondition(forLoop.Condition);
+                (Expr? condition, List<Stmt> conditionStatements) = forLoop.Condition is null ? (null, []) : LowerLoopHeaderCondition(forLoop.Condition);
                 var increments = new List<Stmt>();
                 foreach (IOperation after in forLoop.AtLoopBottom)
                 {
@@ -605,6 +621,12 @@ internal sealed partial class FunctionLowering
                 }
 
                 BlockStmt body = LowerBlock(forLoop.Body);
+                if (conditionStatements.Count > 0)
+                {
+                    // continue runs the increments, then the test: both orders agree.
+                    (condition, body) = (null, WithConditionInBody(body, condition!, conditionStatements, loopId, atEnd: false, StatementText.Of(forLoop.Condition!.Syntax)));
+                }
+
                 return new LoopStmt(source, loopId, LoopKind.For, initializers.ToEquatableArray(), condition, increments.ToEquatableArray(), body);
             }
 
@@ -617,19 +639,27 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private Expr LowerLoopHeaderCondition(IOperation condition)
+    /// <summary>A loop's condition, and the statements its side effects and hoisted calls became (run before each test).</summary>
+    private (Expr Condition, List<Stmt> Statements) LowerLoopHeaderCondition(IOperation condition)
     {
         List<Stmt> outer = _pre;
         _pre = [];
         Expr lowered = LowerCondition(condition);
-        if (_pre.Count > 0)
-        {
-            Report(Descriptors.UnsupportedExpression, condition.Syntax.GetLocation(), StatementText.Of(condition.Syntax),
-                "a call that modifies its arguments, in a loop condition", "; compute the value in the loop body and test a local");
-        }
-
+        List<Stmt> statements = _pre;
         _pre = outer;
-        return lowered;
+        return (lowered, statements);
+    }
+
+    /// <summary>The loop body with the condition's statements and an <c>if (!condition) break;</c> before it (or after it).</summary>
+    private static BlockStmt WithConditionInBody(BlockStmt body, Expr condition, List<Stmt> conditionStatements, int loopId, bool atEnd, string conditionText)
+    {
+        string source = "the loop condition " + conditionText;
+        var test = new List<Stmt>(conditionStatements)
+        {
+            new IfStmt(source, new UnaryExpr(TypeRef.Boolean, UnaryOp.Not, condition), new BlockStmt(source, EquatableArray.Create<Stmt>(new BreakStmt(source, loopId))), null),
+        };
+        var statements = atEnd ? body.Statements.Concat(test) : test.Concat(body.Statements);
+        return new BlockStmt(body.Source, statements.ToEquatableArray());
     }
 
     /// <summary><c>foreach (var v in a) body</c> becomes <c>for (index = 0; index &lt; a.Length; index++) { v = a[index]; body }</c>.</summary>
@@ -709,9 +739,19 @@ internal sealed partial class FunctionLowering
             {
                 foreach (ICaseClauseOperation clause in section.Clauses)
                 {
+                    int mark = _pre.Count;
                     Expr? clauseCondition = ClauseCondition(clause, value);
                     if (clauseCondition is null)
                     {
+                        return null;
+                    }
+
+                    // Pattern bindings may be evaluated up front; a guard's side effects may not (it runs only when
+                    // the labels before it did not match).
+                    if (_pre.Skip(mark).Any(s => !IsPureBinding(s)))
+                    {
+                        Report(Descriptors.UnsupportedStatement, clause.Syntax.GetLocation(), StatementText.Of(clause.Syntax),
+                            "a 'when' clause with side effects or calls that change their arguments", "; compute the value before the switch");
                         return null;
                     }
 
