@@ -311,10 +311,14 @@ internal sealed partial class FunctionDifferentiator
                     // A bulk write overwrites the contents of its target view.
                     code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + ".PushSpan", Args(target))));
                     break;
+                case SaveMode.Tape when target is VariableExpr { Id: var spanId } && IsSpanVariable(spanId):
+                    SaveSpanBinding(spanId, code);
+                    break;
                 case SaveMode.Tape:
                     code.Add(Push(target));
-                    if (target is VariableExpr { Type.IsCollection: true } array && IsActiveVariable(array.Id) && IsAllocatedHere(array.Id))
+                    if (target is VariableExpr { Type.IsCollection: true } array && IsActiveVariable(array.Id) && HasArrayAdjoint(array.Id))
                     {
+                        // The binding's adjoint goes with it.
                         code.Add(Push(AdjointOf(array.Id)));
                     }
 
@@ -332,6 +336,12 @@ internal sealed partial class FunctionDifferentiator
             {
                 code.Add(new CodeAssign(new NameExpr(TypeRef.Boolean, flag), "=", condition));
             }
+        }
+
+        // Where a span variable's new binding lies, found before the binding (p = p.Slice(1) reads the old p).
+        if (TargetOf(leaf) is VariableExpr { Type.IsCollection: true } bound && leaf is DeclareStmt or AssignStmt { Kind: AssignKind.Simple })
+        {
+            RecordSpanBinding(bound.Id, ValueExpressionsOf(leaf).First(), code);
         }
 
         switch (leaf)
@@ -392,7 +402,12 @@ internal sealed partial class FunctionDifferentiator
     /// <summary>After an array variable is bound: rent its adjoint buffer, or point its adjoint at the same view of the other adjoint.</summary>
     private void AfterCollectionWrite(int id, Expr value, List<CodeStmt> code)
     {
-        if (!Variable(id).Type.IsCollection || !IsActiveVariable(id))
+        if (!Variable(id).Type.IsCollection)
+        {
+            return;
+        }
+
+        if (!IsActiveVariable(id))
         {
             return;
         }
@@ -407,6 +422,11 @@ internal sealed partial class FunctionDifferentiator
                 _ => new LengthExpr(((CopyArrayExpr)value).Source),
             };
             code.Add(new CodeAssign(adjoint, "=", new InvokeExpr(adjoint.Type, Storage + ".RentZeroed<" + Variable(id).Type.ElementName + ">", Args(length))));
+        }
+        else if (adjoint.Type.Shape == ShapeKind.Array)
+        {
+            // An array re-bound to another array: its adjoint is the other's adjoint array.
+            code.Add(new CodeAssign(adjoint, "=", AdjointArray(value)));
         }
         else if (IsActive(value) || IrWalker.RootVariable(value) is int root && root >= 0 && IsActiveVariable(root))
         {

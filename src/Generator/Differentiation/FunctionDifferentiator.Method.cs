@@ -33,6 +33,7 @@ internal sealed partial class FunctionDifferentiator
 
         PlanConditionalFlags();
         PlanRecording();
+        PlanBindings();
 
         _tapeUsed = false;
         var methodFrame = new Frame(-1, _exitName is null ? null : new NameExpr(TypeRef.Int32, _exitName));
@@ -134,7 +135,15 @@ internal sealed partial class FunctionDifferentiator
             body.AddRange(adjoints);
         }
 
-        var main = new List<CodeStmt> { new CodeComment("Forward sweep: the original computation, saving what the reverse sweep needs.") };
+        var main = new List<CodeStmt>();
+        List<CodeStmt> prologue = BindingPrologue();
+        if (prologue.Count > 0)
+        {
+            main.Add(new CodeComment("Bindings on entry of the parameters the method re-binds."));
+            main.AddRange(prologue);
+        }
+
+        main.Add(new CodeComment("Forward sweep: the original computation, saving what the reverse sweep needs."));
         main.AddRange(forward);
         var tail = new List<CodeStmt>();
         if (_reverseLabel is not null)
@@ -148,7 +157,7 @@ internal sealed partial class FunctionDifferentiator
         {
             VariableModel parameter = Variable(id);
             TypeRef array = TypeRef.ArrayOf(parameter.Type.ElementType);
-            tail.Add(new CodeDeclare(array, copy, new InvokeExpr(array, Storage + ".RentCopy<" + parameter.Type.ElementName + ">", Args(new VariableExpr(parameter.Type, id)))));
+            tail.Add(new CodeDeclare(array, copy, new InvokeExpr(array, Storage + ".RentCopy<" + parameter.Type.ElementName + ">", Args(EntryOf(id)))));
         }
 
         tail.Add(new CodeComment("Reverse sweep: the statements in reverse order, accumulating adjoints."));
@@ -156,7 +165,7 @@ internal sealed partial class FunctionDifferentiator
         foreach ((int id, string copy) in finalStates)
         {
             VariableModel parameter = Variable(id);
-            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".RestoreAndReturn", Args(new NameExpr(TypeRef.ArrayOf(parameter.Type.ElementType), copy), new VariableExpr(parameter.Type, id)))));
+            tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".RestoreAndReturn", Args(new NameExpr(TypeRef.ArrayOf(parameter.Type.ElementType), copy), EntryOf(id)))));
         }
 
         foreach (KeyValuePair<int, string> working in _workingAdjoints.OrderBy(w => w.Key))
@@ -167,7 +176,7 @@ internal sealed partial class FunctionDifferentiator
                 var buffer = new NameExpr(TypeRef.ArrayOf(parameter.Type.ElementType), working.Value);
                 tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddInto", Args(
                     new NameExpr(TypeRef.SpanOf(parameter.Type.ElementType), _adjointNames[working.Key]!),
-                    new SpanViewExpr(TypeRef.SpanOf(parameter.Type.ElementType), buffer, "AsSpan", EquatableArray.Create<Expr>(Literals.Zero(TypeRef.Int32), new LengthExpr(new VariableExpr(parameter.Type, working.Key))))))));
+                    new SpanViewExpr(TypeRef.SpanOf(parameter.Type.ElementType), buffer, "AsSpan", EquatableArray.Create<Expr>(Literals.Zero(TypeRef.Int32), new LengthExpr(EntryOf(working.Key))))))));
                 tail.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".Return", Args(buffer))));
             }
             else if (_adjointNames[working.Key] is { } output)
@@ -220,9 +229,16 @@ internal sealed partial class FunctionDifferentiator
                 continue;
             }
 
+            if (parameter.Type.IsCollection && _assignedParameters.Contains(id))
+            {
+                // Re-bound: its adjoint follows its binding in a local of its own (see FunctionDifferentiator.Bindings).
+                _currentAdjoints[id] = _names.Allocate(_adjointNames[id] + "Binding");
+            }
+
             if (parameter.Type.IsCollection)
             {
-                if (_isRoot && _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id)))
+                bool writtenHere = _isRoot && _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id));
+                if (writtenHere || HasArrayAdjoint(id))
                 {
                     string buffer = _names.Allocate(_adjointNames[id] + "Work");
                     _workingAdjoints[id] = buffer;

@@ -119,7 +119,7 @@ internal sealed partial class FunctionDifferentiator
             _names.Restore(names);
             _valueCache.Clear();
             bool changed = false;
-            WalkRecording(_function.Body, new ReadSet(), reads, decide: true, ref changed);
+            WalkRecording(_function.Body, EntryReads(), reads, decide: true, ref changed);
             if (!changed)
             {
                 break;
@@ -151,6 +151,24 @@ internal sealed partial class FunctionDifferentiator
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// What the end of the reverse sweep reads of the state on entry: the bindings of collection parameters (their
+    /// adjoints are added to the outputs, and written arrays are restored, through them).
+    /// </summary>
+    private ReadSet EntryReads()
+    {
+        var reads = new ReadSet();
+        foreach (int id in _function.ParameterIds)
+        {
+            if (Variable(id).Type.IsCollection)
+            {
+                reads.References.Add(ClassOf(id));
+            }
+        }
+
+        return reads;
     }
 
     private static bool IsLeaf(Stmt stmt) => stmt is DeclareStmt or AssignStmt or CallStmt or ReturnStmt or BulkStmt;
@@ -349,10 +367,9 @@ internal sealed partial class FunctionDifferentiator
             bool rebindsArray = target is VariableExpr { Type.IsCollection: true } && leaf is not BulkStmt;
             bool needed = rebindsArray ? before.ReadsAnything(written) : withOwn.Contents.Contains(written);
 
-            // The plain form saves everything it can: not a span variable's binding (a span cannot be stored), nor the
-            // value of an out parameter (unassigned before its first write); for those the analysis decides as usual.
-            bool canSave = !(rebindsArray && target.Type.Shape != ShapeKind.Array) &&
-                !(target is VariableExpr { Id: var id } && Variable(id).RefKind == PassingMode.Out);
+            // The plain form saves everything but the value of an out parameter (unassigned before its first write);
+            // for that one the analysis decides as usual.
+            bool canSave = !(target is VariableExpr { Id: var id } && Variable(id).RefKind == PassingMode.Out);
             needed |= saveAll && canSave;
             if (needed)
             {
@@ -454,6 +471,21 @@ internal sealed partial class FunctionDifferentiator
         }
 
         var reads = new ReadSet();
+        if (!afterStatement)
+        {
+            // Using a collection's adjoint (dB[i] += ...) needs the binding it had: its adjoint is a view of the same memory.
+            HashSet<string> mentioned = CodeWalker.MentionedNames(code);
+            foreach (VariableModel variable in _function.Variables)
+            {
+                if (variable.Type.IsCollection && ((_adjointNames[variable.Id] is { } adjoint && mentioned.Contains(adjoint)) ||
+                    (_workingAdjoints.TryGetValue(variable.Id, out string? working) && mentioned.Contains(working)) ||
+                    (_currentAdjoints.TryGetValue(variable.Id, out string? current) && mentioned.Contains(current))))
+                {
+                    references.Add(variable.Id);
+                }
+            }
+        }
+
         foreach (int id in contents)
         {
             reads.Contents.Add(ClassOf(id));

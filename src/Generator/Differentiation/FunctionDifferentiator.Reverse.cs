@@ -632,10 +632,18 @@ internal sealed partial class FunctionDifferentiator
 
         if (plan.Target is SaveMode.Tape or SaveMode.Local)
         {
-            if (target.Type.Shape != ShapeKind.Array)
+            if (IsSpanVariable(target.Id))
             {
-                throw new System.NotSupportedException(
-                    $"the span variable '{Variable(target.Id).BaseName}' is re-assigned while its earlier value is still needed; assign each span variable once");
+                RestoreSpanBinding(target.Id, code);
+                return;
+            }
+
+            bool allocatedHere = value is NewArrayExpr or CopyArrayExpr && IsAllocatedHere(target.Id);
+            if (active && HasArrayAdjoint(target.Id) && !allocatedHere)
+            {
+                // An alias: the earlier binding's adjoint comes back with it (an allocation popped it above).
+                NameExpr adjoint = AdjointOf(target.Id);
+                code.Add(new CodeAssign(adjoint, "=", Pop(adjoint.Type)));
             }
 
             Restore(new BlockStmt(string.Empty, EquatableArray<Stmt>.Empty), target, plan, code);

@@ -84,6 +84,8 @@ internal sealed partial class FunctionDifferentiator
     private readonly Dictionary<object, List<Jump>> _jumpsInside = new(ReferenceComparer.Instance);
     private readonly HashSet<int> _allocated = [];
     private readonly HashSet<int> _aliased = [];
+    private readonly HashSet<int> _assignedParameters = [];
+    private readonly HashSet<int> _arrayShadowClasses = [];
     private int _jumpCount;
 
     private bool IsAllocatedHere(int id) => _allocated.Contains(id);
@@ -165,9 +167,28 @@ internal sealed partial class FunctionDifferentiator
             if (target >= 0 && value is not null && Variable(target).Type.IsCollection)
             {
                 (value is NewArrayExpr or CopyArrayExpr ? _allocated : _aliased).Add(target);
+                if (Variable(target).Kind == VariableKind.Parameter)
+                {
+                    _assignedParameters.Add(target);
+                }
+            }
+        }
+
+        // Classes where an array variable is re-bound to another array (b = a; cur = next): there, every array's adjoint
+        // is an array too (parameters get a working buffer), so that a binding and its adjoint are saved and restored
+        // together as references.
+        foreach (VariableModel variable in _function.Variables)
+        {
+            if (variable.Type.Shape == ShapeKind.Array && (_aliased.Contains(variable.Id) || _assignedParameters.Contains(variable.Id)))
+            {
+                _arrayShadowClasses.Add(variable.AliasClass);
             }
         }
     }
+
+    /// <summary>Whether the adjoint of array variable <paramref name="id"/> is itself an array (not a span).</summary>
+    private bool HasArrayAdjoint(int id) =>
+        Variable(id).Type.Shape == ShapeKind.Array && (IsAllocatedHere(id) || _arrayShadowClasses.Contains(ClassOf(id)));
 
     /// <summary>A readable base for a loop's bookkeeping names: its counter (i), or the foreach element.</summary>
     private string? LoopVariableName(LoopStmt loop)

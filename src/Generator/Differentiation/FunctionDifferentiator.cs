@@ -116,6 +116,11 @@ internal sealed partial class FunctionDifferentiator
     private NameExpr AdjointOf(int id)
     {
         VariableModel variable = Variable(id);
+        if (_currentAdjoints.TryGetValue(id, out string? current))
+        {
+            return new NameExpr(HasArrayAdjoint(id) ? TypeRef.ArrayOf(variable.Type.ElementType) : TypeRef.SpanOf(variable.Type.ElementType), current);
+        }
+
         if (_workingAdjoints.TryGetValue(id, out string? working))
         {
             return new NameExpr(variable.Type.IsCollection ? TypeRef.ArrayOf(variable.Type.ElementType) : variable.Type, working);
@@ -148,8 +153,17 @@ internal sealed partial class FunctionDifferentiator
             return TypeRef.SpanOf(variable.Type.ElementType);
         }
 
-        return IsAllocatedHere(variable.Id) ? TypeRef.ArrayOf(variable.Type.ElementType) : TypeRef.SpanOf(variable.Type.ElementType);
+        return HasArrayAdjoint(variable.Id) ? TypeRef.ArrayOf(variable.Type.ElementType) : TypeRef.SpanOf(variable.Type.ElementType);
     }
+
+    /// <summary>The adjoint array of an array expression whose variables all have array adjoints: <c>dA</c>, <c>c ? dA : dB</c>.</summary>
+    private Expr AdjointArray(Expr array) => array switch
+    {
+        VariableExpr v => AdjointOf(v.Id),
+        ConvertExpr c => AdjointArray(c.Operand),
+        ConditionalExpr c => new ConditionalExpr(TypeRef.ArrayOf(c.Type.ElementType), c.Condition, AdjointArray(c.WhenTrue), AdjointArray(c.WhenFalse)),
+        _ => throw new System.InvalidOperationException("No adjoint array for the expression " + array.GetType().Name),
+    };
 
     /// <summary>An exact-length span over the adjoint of an array or span expression.</summary>
     private Expr AdjointSpan(Expr collection)

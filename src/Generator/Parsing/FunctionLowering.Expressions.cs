@@ -320,7 +320,10 @@ internal sealed partial class FunctionLowering
         _pre = outer;
 
         TypeRef type = TypeFor(conditional.Type, conditional.Syntax.GetLocation(), _source);
-        if (truePre.Count == 0 && falsePre.Count == 0 && whenTrue is not null && whenFalse is not null)
+
+        // A choice between arrays or spans becomes if/else assignments, so that the variable it lands in is bound
+        // like any other (its adjoint follows the binding).
+        if (truePre.Count == 0 && falsePre.Count == 0 && whenTrue is not null && whenFalse is not null && !type.IsCollection)
         {
             return new ConditionalExpr(type, condition, whenTrue, whenFalse);
         }
@@ -420,7 +423,7 @@ internal sealed partial class FunctionLowering
             arms[arms.Count - 1] = (null, arms[arms.Count - 1].Value);
         }
 
-        if (!needsStatements)
+        if (!needsStatements && !type.IsCollection)
         {
             Expr result = arms[arms.Count - 1].Value!;
             for (int i = arms.Count - 2; i >= 0; i--)

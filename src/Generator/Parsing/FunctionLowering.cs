@@ -507,7 +507,13 @@ internal sealed partial class FunctionLowering
     /// <summary><c>(a[i], a[j]) = (a[j], a[i])</c>: values first, into temporaries, then the assignments.</summary>
     private void LowerDeconstruction(IDeconstructionAssignmentOperation deconstruction)
     {
-        if (deconstruction.Target is not ITupleOperation targets || deconstruction.Value is not ITupleOperation values ||
+        IOperation valueOperation = deconstruction.Value;
+        while (valueOperation is IConversionOperation { Operand: var operand })
+        {
+            valueOperation = operand;
+        }
+
+        if (deconstruction.Target is not ITupleOperation targets || valueOperation is not ITupleOperation values ||
             targets.Elements.Length != values.Elements.Length)
         {
             Report(Descriptors.UnsupportedStatement, deconstruction.Syntax.GetLocation(), _source, "deconstruction of a value that is not a tuple literal", string.Empty);

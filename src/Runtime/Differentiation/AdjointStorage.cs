@@ -382,6 +382,25 @@ public sealed class AdjointStorage
             gradientName);
 
     /// <summary>
+    /// Where <paramref name="view"/> starts inside <paramref name="container"/>, in elements (0 for an empty view): the
+    /// generated code records a span variable's binding this way, so that the reverse sweep can rebuild it.
+    /// </summary>
+    public static int OffsetOf<T>(ReadOnlySpan<T> container, ReadOnlySpan<T> view)
+    {
+        if (view.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (!container.Overlaps(view, out int offset) || offset < 0 || offset + view.Length > container.Length)
+        {
+            throw new InvalidOperationException("A span variable does not lie inside the array or span it was taken from.");
+        }
+
+        return offset;
+    }
+
+    /// <summary>
     /// Throws when a gradient span shares memory with an input (or with another gradient span): the generated code
     /// writes gradients while it still reads the inputs, so overlapping buffers would give wrong numbers.
     /// </summary>
