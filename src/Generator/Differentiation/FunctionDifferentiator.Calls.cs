@@ -87,7 +87,7 @@ internal sealed partial class FunctionDifferentiator
                 code.Add(new CodeAssign(value, "=", peek ? Peek(value.Type, above) : Pop(value.Type)));
             }
 
-            Expr size = value.Type.IsCollection ? new LengthExpr(value) : Literals.One(TypeRef.Int32);
+            Expr size = value.Type.IsCollection ? new LengthExpr(value) : new LiteralExpr(TypeRef.Int32, IsWide(value.Type) ? "2" : "1");
             depth[stack] = above is null ? size : new BinaryExpr(TypeRef.Int32, BinaryOp.Add, above, size);
         }
     }
@@ -103,15 +103,18 @@ internal sealed partial class FunctionDifferentiator
     private Expr Peek(TypeRef type, Expr? depth)
     {
         depth ??= Literals.Zero(TypeRef.Int32);
-        string method = type.Element switch
+        var long64 = new TypeRef("long", ShapeKind.Scalar, ValueKind.Integer);
+        return type.Element switch
         {
-            ValueKind.Double => "PeekDouble",
-            ValueKind.Single => "PeekSingle",
-            ValueKind.Boolean => "PeekBoolean",
-            ValueKind.Integer when type.Name == "int" => "PeekInt32",
-            _ => throw new System.NotSupportedException($"re-running a call that writes a '{type.Name}' argument"),
+            ValueKind.Double => new InvokeExpr(type, Tape + ".PeekDouble", Args(depth)),
+            ValueKind.Single => new InvokeExpr(type, Tape + ".PeekSingle", Args(depth)),
+            ValueKind.Boolean => new InvokeExpr(type, Tape + ".PeekBoolean", Args(depth)),
+            ValueKind.Integer when type.Name == "int" => new InvokeExpr(type, Tape + ".PeekInt32", Args(depth)),
+            ValueKind.Integer when type.Name == "long" => new InvokeExpr(type, Tape + ".PeekInt64", Args(depth)),
+            ValueKind.Integer when IsWide(type) => new ConvertExpr(type, new InvokeExpr(long64, Tape + ".PeekInt64", Args(depth)), true),
+            ValueKind.Integer => new ConvertExpr(type, new InvokeExpr(TypeRef.Int32, Tape + ".PeekInt32", Args(depth)), true),
+            _ => new InvokeExpr(type, Tape + ".PeekReference<" + type.Name + ">", Args(depth)),
         };
-        return new InvokeExpr(type, Tape + "." + method, Args(depth));
     }
 
     /// <summary>Calls the callee's adjoint: its arguments, the seed, then one adjoint per differentiable parameter.</summary>

@@ -574,11 +574,7 @@ internal sealed partial class FunctionDifferentiator
         switch (bulk.Kind)
         {
             case BulkKind.Copy when IrWalker.RootVariable(bulk.Input!) is int source && IsActiveVariable(source):
-                if (ClassOf(source) == ClassOf(target))
-                {
-                    throw new System.NotSupportedException("a copy between two views of the same array; copy through a separate array");
-                }
-
+                // Views of one array may overlap: the runtime takes the target's adjoint before clearing it.
                 code.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".AddIntoAndClear", Args(AdjointSpan(bulk.Input!), targetAdjoint))));
                 break;
             case BulkKind.Fill when IsActive(bulk.Input!):

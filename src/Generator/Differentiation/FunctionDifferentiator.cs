@@ -212,6 +212,9 @@ internal sealed partial class FunctionDifferentiator
 
     // ---- tape operations ---------------------------------------------------------------------------------------
 
+    /// <summary>Integer types that take the 64-bit path (two int slots) on the storage.</summary>
+    private static bool IsWide(TypeRef type) => type.Element == ValueKind.Integer && type.Name is "long" or "ulong" or "nint" or "nuint";
+
     private CodeStmt Push(Expr value)
     {
         string method = value.Type.Element switch
@@ -223,7 +226,8 @@ internal sealed partial class FunctionDifferentiator
         Expr pushed = value;
         if (value.Type.Element == ValueKind.Integer && value.Type.Shape == ShapeKind.Scalar && value.Type.Name is not ("int" or "long"))
         {
-            pushed = new ConvertExpr(TypeRef.Int32, value, true);
+            // Smaller integers fit an int slot; unsigned and native 64-bit ones go through long (bit patterns kept).
+            pushed = new ConvertExpr(IsWide(value.Type) ? new TypeRef("long", ShapeKind.Scalar, ValueKind.Integer) : TypeRef.Int32, value, true);
         }
 
         return new CodeExpression(new InvokeExpr(TypeRef.Void, Tape + "." + method, Args(pushed)));
@@ -243,6 +247,8 @@ internal sealed partial class FunctionDifferentiator
                     return new InvokeExpr(type, Tape + ".PopBoolean", EquatableArray<Argument>.Empty);
                 case ValueKind.Integer when type.Name == "long":
                     return new InvokeExpr(type, Tape + ".PopInt64", EquatableArray<Argument>.Empty);
+                case ValueKind.Integer when IsWide(type):
+                    return new ConvertExpr(type, new InvokeExpr(new TypeRef("long", ShapeKind.Scalar, ValueKind.Integer), Tape + ".PopInt64", EquatableArray<Argument>.Empty), true);
                 case ValueKind.Integer when type.Name == "int":
                     return new InvokeExpr(type, Tape + ".PopInt32", EquatableArray<Argument>.Empty);
                 case ValueKind.Integer:

@@ -252,6 +252,14 @@ public sealed class AdjointStorage
         return (high << 32) | low;
     }
 
+    /// <summary>Reads the <see cref="long"/> whose high half is <paramref name="depth"/> slots below the top, without removing it.</summary>
+    public long PeekInt64(int depth)
+    {
+        long high = PeekInt32(depth);
+        long low = (uint)PeekInt32(depth + 1);
+        return (high << 32) | low;
+    }
+
     // ---- references (arrays re-allocated inside loops) -----------------------------------------------------
 
     /// <summary>Pushes a reference.</summary>
@@ -272,6 +280,9 @@ public sealed class AdjointStorage
         _objects[_objectCount] = null;
         return (T)value!;
     }
+
+    /// <summary>Reads the reference (or boxed value) <paramref name="depth"/> values below the top without removing it.</summary>
+    public T PeekReference<T>(int depth) => (T)_objects[_objectCount - 1 - depth]!;
 
     // ---- adjoint buffers ------------------------------------------------------------------------------------
 
@@ -329,18 +340,42 @@ public sealed class AdjointStorage
     public static void AddScaled(Span<float> adjoint, ReadOnlySpan<float> values, float scale) =>
         TensorPrimitives.MultiplyAdd(values, scale, adjoint, adjoint);
 
-    /// <summary>The adjoint of a copy: adds the target's adjoint into the source's and clears the target's.</summary>
+    /// <summary>
+    /// The adjoint of a copy: adds the target's adjoint into the source's and clears the target's. The two may overlap
+    /// (a copy within one array): the target's adjoint is taken before it is cleared.
+    /// </summary>
     public static void AddIntoAndClear(Span<double> destination, Span<double> source)
     {
-        TensorPrimitives.Add(destination, source, destination);
+        if (!destination.Overlaps(source))
+        {
+            TensorPrimitives.Add(destination, source, destination);
+            source.Clear();
+            return;
+        }
+
+        double[] taken = RentCopy<double>(source);
         source.Clear();
+        TensorPrimitives.Add(destination, taken.AsSpan(0, source.Length), destination);
+        ArrayPool<double>.Shared.Return(taken);
     }
 
-    /// <summary>The adjoint of a copy: adds the target's adjoint into the source's and clears the target's.</summary>
+    /// <summary>
+    /// The adjoint of a copy: adds the target's adjoint into the source's and clears the target's. The two may overlap
+    /// (a copy within one array): the target's adjoint is taken before it is cleared.
+    /// </summary>
     public static void AddIntoAndClear(Span<float> destination, Span<float> source)
     {
-        TensorPrimitives.Add(destination, source, destination);
+        if (!destination.Overlaps(source))
+        {
+            TensorPrimitives.Add(destination, source, destination);
+            source.Clear();
+            return;
+        }
+
+        float[] taken = RentCopy<float>(source);
         source.Clear();
+        TensorPrimitives.Add(destination, taken.AsSpan(0, source.Length), destination);
+        ArrayPool<float>.Shared.Return(taken);
     }
 
     /// <summary>The adjoint of a fill: the filled value's adjoint is the sum of the target's, which is then cleared.</summary>
