@@ -212,6 +212,27 @@ public class RegressionTests
     }
 
     [Fact]
+    public void New_arrays_and_copies_passed_to_a_helper()
+    {
+        foreach (double[] p in Points)
+        {
+            (double x, double y) = (p[0], p[1]);
+            double value = RegressionFunctions.ArrayCreatedInCallGradient(x, y, out double dX, out double dY);
+            Check.Close((x * x) + (2 * y) + (3 * x * y), value, 1e-14);
+            Check.Close((2 * x) + (3 * y), dX, Check.Exact);
+            Check.Close(2 + (3 * x), dY, Check.Exact);
+
+            double[] a = [p[0], p[1], p[2]];
+            var dA = new double[3];
+            value = RegressionFunctions.CopyPassedToHelperGradient(a, p[2], dA, out dX);
+            double z = p[2];
+            Check.Close(((a[0] + (2 * a[1]) + (3 * a[2])) * z) + a[1] + (2 * a[2]), value, 1e-14);
+            Check.Close(new[] { z, (2 * z) + 1, (3 * z) + 2 }, dA, Check.Exact);
+            Check.Close(a[0] + (2 * a[1]) + (3 * a[2]), dX, Check.Exact);
+        }
+    }
+
+    [Fact]
     public void Named_and_optional_arguments_reach_the_right_parameters()
     {
         foreach (double[] p in Points)

@@ -66,7 +66,7 @@ internal sealed partial class FunctionLowering
                 return LowerFieldRead(field);
 
             case IArrayCreationOperation creation:
-                return LowerArrayCreation(creation);
+                return topLevel ? LowerArrayCreation(creation) : BindCollection(LowerArrayCreation(creation), "array");
 
             case IDefaultValueOperation defaultValue:
                 return new DefaultExpr(TypeFor(defaultValue.Type, operation.Syntax.GetLocation(), _source));
@@ -182,6 +182,22 @@ internal sealed partial class FunctionLowering
         _ => "value",
     };
 
+    /// <summary>
+    /// A new array used inside a larger expression (<c>Sum(new[] { x, y })</c>, <c>Helper(a.ToArray())</c>) is bound to
+    /// a temporary first: as a variable it has an adjoint buffer of its own, through which derivatives flow.
+    /// </summary>
+    private Expr BindCollection(Expr collection, string name)
+    {
+        if (collection is DefaultExpr)
+        {
+            return collection;
+        }
+
+        int temporary = NewTemporary(name, collection.Type);
+        _pre.Add(new DeclareStmt(_source, temporary, collection));
+        return Var(temporary);
+    }
+
     private Expr Unsupported(IOperation operation, string what, string hint = "")
     {
         Report(Descriptors.UnsupportedExpression, operation.Syntax.GetLocation(), StatementText.OneLine(operation.Syntax.ToString()), what, hint);
@@ -190,9 +206,9 @@ internal sealed partial class FunctionLowering
 
     private Expr LowerConversion(IConversionOperation conversion, bool topLevel)
     {
-        if (topLevel && TryLowerArrayCopy(conversion, TypeMapper.Map(conversion.Type) ?? TypeRef.Void) is { } copy)
+        if (TryLowerArrayCopy(conversion, TypeMapper.Map(conversion.Type) ?? TypeRef.Void) is { } copy)
         {
-            return copy;
+            return topLevel ? copy : BindCollection(copy, "copy");
         }
 
         Expr operand = LowerExpr(conversion.Operand, topLevel && conversion.IsImplicit);
@@ -624,9 +640,9 @@ internal sealed partial class FunctionLowering
             }
         }
 
-        if (topLevel && TryLowerArrayCopy(invocation, type) is { } copy)
+        if (TryLowerArrayCopy(invocation, type) is { } copy)
         {
-            return copy;
+            return topLevel ? copy : BindCollection(copy, "copy");
         }
 
         if (TryLowerReduction(invocation, type) is { } reduction)

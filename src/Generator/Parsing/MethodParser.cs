@@ -317,6 +317,10 @@ internal static class MethodParser
             return;
         }
 
+        // A differentiable receiver (a span of varied values whose ToArray or IndexOf is called) carries derivatives
+        // into the call just as an argument does.
+        anyVaried |= call.Receiver is not null && call.Type.Element != ValueKind.Void && IsVaried(activity, call.Receiver) &&
+            (call.Type.IsFloating || call.Type.IsCollection);
         if (anyVaried && call.Receiver is not null && call.Target.Method is not ("ToString" or "Equals" or "GetHashCode" or "CompareTo"))
         {
             parse.Report(Descriptors.UnsupportedExpression, parse.LocationOf(call), call.Target.DisplayName,

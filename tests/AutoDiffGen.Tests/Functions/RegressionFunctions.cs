@@ -152,6 +152,25 @@ public static partial class RegressionFunctions
         return res;
     }
 
+    // ---- A new array or a copy passed straight to a helper: its derivative was dropped. ----
+
+    private static double SumOf(double[] values)
+    {
+        double s = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            s += values[i] * (i + 1);
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double ArrayCreatedInCall(double x, double y) => SumOf(new[] { x * x, y, x * y });
+
+    [Differentiable]
+    public static double CopyPassedToHelper(double[] a, double x) => SumOf((double[])a.Clone()) * x + SumOf(a.AsSpan(1).ToArray());
+
     // ---- Named and optional arguments. ----
 
     private static double H(double a, double b) => a * a * b;
