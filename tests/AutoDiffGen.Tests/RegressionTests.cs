@@ -256,6 +256,25 @@ public class RegressionTests
     }
 
     [Fact]
+    public void An_array_the_method_writes_passed_again_for_another_parameter_is_refused()
+    {
+        double[] w = [1, 2, 3];
+        var exception = Assert.Throws<ArgumentException>(() => RegressionFunctions.ScaleIntoGradient(w, w, 2.0, new double[3], new double[3], out _));
+        Assert.Contains("'target', which the method writes, shares memory with 'source'", exception.Message, StringComparison.Ordinal);
+        Assert.Equal([1, 2, 3], w);
+
+        // Separate arrays are fine: s = sum x source^2.
+        double[] source = [1, 2, 3];
+        var dTarget = new double[3];
+        var dSource = new double[3];
+        double value = RegressionFunctions.ScaleIntoGradient(new double[3], source, 2.0, dTarget, dSource, out double dX);
+        Check.Close(28, value, 1e-15);
+        Check.Close(new[] { 4.0, 8, 12 }, dSource, Check.Exact);
+        Check.Close(new[] { 0.0, 0, 0 }, dTarget, Check.Exact);
+        Check.Close(14, dX, Check.Exact);
+    }
+
+    [Fact]
     public void A_gradient_buffer_that_is_also_an_input_is_refused()
     {
         double[] w = [1, 2, 3];

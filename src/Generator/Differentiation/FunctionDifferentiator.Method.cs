@@ -58,6 +58,26 @@ internal sealed partial class FunctionDifferentiator
                 }
             }
 
+            // An array the method writes is treated as different from the other array parameters: they must not share memory.
+            var writtenArrays = WrittenParameterArrays(allocateNames: false).Select(w => w.Id).ToList();
+            foreach (int writtenId in writtenArrays)
+            {
+                VariableModel written = Variable(writtenId);
+                foreach (int otherId in _function.ParameterIds)
+                {
+                    VariableModel other = Variable(otherId);
+                    if (otherId != writtenId && other.Type.IsCollection && other.Type.ElementName == written.Type.ElementName &&
+                        !(writtenArrays.Contains(otherId) && otherId < writtenId))
+                    {
+                        body.Add(new CodeExpression(new InvokeExpr(TypeRef.Void, Storage + ".CheckDisjointInputs<" + written.Type.ElementName + ">", EquatableArray.Create(
+                            new Argument(new VariableExpr(written.Type, writtenId), PassingMode.Value),
+                            new Argument(new VariableExpr(other.Type, otherId), PassingMode.Value),
+                            new Argument(new LiteralExpr(TypeRef.String, Literals.String(written.BaseName)), PassingMode.Value),
+                            new Argument(new LiteralExpr(TypeRef.String, Literals.String(other.BaseName)), PassingMode.Value)))));
+                    }
+                }
+            }
+
             // The reverse sweep writes adjoints while it reads (and restores) the inputs: they must not share memory.
             foreach (int id in _function.ParameterIds)
             {
@@ -292,7 +312,7 @@ internal sealed partial class FunctionDifferentiator
     }
 
     /// <summary>Parameter arrays the function writes, with the name of the copy that keeps their final state.</summary>
-    private List<(int Id, string Copy)> WrittenParameterArrays()
+    private List<(int Id, string Copy)> WrittenParameterArrays(bool allocateNames = true)
     {
         var written = new HashSet<int>();
         foreach (Stmt stmt in IrWalker.AllStatements(_function.Body))
@@ -307,7 +327,7 @@ internal sealed partial class FunctionDifferentiator
             if (parameter.Type.IsCollection && parameter.Type.Shape != ShapeKind.ReadOnlySpan &&
                 _function.Variables.Any(v => v.AliasClass == parameter.AliasClass && written.Contains(v.Id)))
             {
-                result.Add((id, _names.Allocate(parameter.BaseName + "Final")));
+                result.Add((id, allocateNames ? _names.Allocate(parameter.BaseName + "Final") : string.Empty));
             }
         }
 

@@ -252,7 +252,8 @@ internal sealed partial class FunctionLowering
     {
         switch (operation)
         {
-            case IBlockOperation { Syntax: CheckedStatementSyntax checkedBlock } block when block.Descendants().Any(InOtherOverflowContext):
+            case IBlockOperation { Syntax: var blockSyntax } block when (blockSyntax as CheckedStatementSyntax ?? blockSyntax.Parent as CheckedStatementSyntax) is { } checkedBlock &&
+                block.Descendants().Any(InOtherOverflowContext):
                 // The generated code runs in the project's overflow context: integer arithmetic that a checked (or
                 // unchecked) block makes behave differently cannot be reproduced there.
                 Report(Descriptors.UnsupportedStatement, checkedBlock.Keyword.GetLocation(), _source, $"a '{checkedBlock.Keyword.ValueText}' block around integer arithmetic",

@@ -369,6 +369,7 @@ internal static class MethodParser
             return;
         }
 
+        CheckArgumentAliasing(parse, function, call, location);
         if (call.Target.Kind is CallKind.Differentiable or CallKind.Custom)
         {
             for (int i = 0; i < call.Arguments.Count && i < call.Target.Parameters.Count; i++)
@@ -380,6 +381,79 @@ internal static class MethodParser
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A callee's derivative assumes that the places it writes are not also other parameters: the same variable (or the
+    /// same array) passed twice, once to be written, would make its adjoint silently wrong. Such calls are rejected.
+    /// Different elements of one array (<c>Swap(ref a[i], ref a[j])</c>) are distinct places and are fine.
+    /// </summary>
+    private static void CheckArgumentAliasing(ParseContext parse, FunctionModel function, CallExpr call, Location? location)
+    {
+        if (call.Target.Kind == CallKind.External)
+        {
+            return;
+        }
+
+        // Each floating-point argument passed by reference or as a collection: the memory it designates.
+        var places = new List<(Place Place, bool Written, string Text)>();
+        for (int i = 0; i < call.Arguments.Count && i < call.Target.Parameters.Count; i++)
+        {
+            Argument argument = call.Arguments[i];
+            Expr value = IrWalker.StripConversions(argument.Value);
+            bool written = argument.Kind is PassingMode.Ref or PassingMode.Out || call.Target.Parameters[i].IsWritten;
+            bool byReference = argument.Kind is PassingMode.Ref or PassingMode.Out or PassingMode.In;
+            if (!value.Type.IsFloating)
+            {
+                continue;
+            }
+
+            if (value.Type.IsCollection && IrWalker.RootVariable(value) is int root && root >= 0)
+            {
+                places.Add((new Place(PlaceKind.Array, function.Variables[root].AliasClass, null), written, function.Variables[root].BaseName));
+            }
+            else if (byReference && value is VariableExpr variable)
+            {
+                places.Add((new Place(PlaceKind.Scalar, variable.Id, null), written, function.Variables[variable.Id].BaseName));
+            }
+            else if (byReference && value is ElementExpr element && IrWalker.RootVariable(element.Collection) is int array && array >= 0)
+            {
+                places.Add((new Place(PlaceKind.Element, function.Variables[array].AliasClass, element.Index), written, function.Variables[array].BaseName));
+            }
+        }
+
+        for (int a = 0; a < places.Count; a++)
+        {
+            for (int b = a + 1; b < places.Count; b++)
+            {
+                if ((places[a].Written || places[b].Written) && places[a].Place.Overlaps(places[b].Place))
+                {
+                    parse.Report(Descriptors.UnsupportedExpression, location, call.Target.DisplayName,
+                        $"passing '{places[a].Text}' to two parameters of a method that writes one of them (its derivative assumes they are different places)",
+                        "; pass a copy for one of them");
+                    return;
+                }
+            }
+        }
+    }
+
+    private enum PlaceKind
+    {
+        Scalar,
+        Array,
+        Element,
+    }
+
+    /// <summary>What an argument designates: a scalar variable, the arrays of an alias class, or one element of them.</summary>
+    private sealed record Place(PlaceKind Kind, int Id, Expr? Index)
+    {
+        public bool Overlaps(Place other) => (Kind, other.Kind) switch
+        {
+            (PlaceKind.Scalar, PlaceKind.Scalar) => Id == other.Id,
+            (PlaceKind.Array, PlaceKind.Array or PlaceKind.Element) or (PlaceKind.Element, PlaceKind.Array) => Id == other.Id,
+            (PlaceKind.Element, PlaceKind.Element) => Id == other.Id && Equals(Index, other.Index),
+            _ => false,
+        };
     }
 
     private static void ReportNoDerivative(ParseContext parse, CallExpr call, Location? location)

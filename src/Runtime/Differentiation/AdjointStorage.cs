@@ -448,6 +448,25 @@ public sealed class AdjointStorage
         }
     }
 
+    /// <summary>
+    /// Throws when an array the method writes shares memory with another array parameter: the derivative treats them
+    /// as different arrays, so it would be wrong.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckDisjointInputs<T>(ReadOnlySpan<T> written, ReadOnlySpan<T> other, string writtenName, string otherName)
+    {
+        if (!written.IsEmpty && !other.IsEmpty && written.Overlaps(other))
+        {
+            ThrowInputOverlap(writtenName, otherName);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInputOverlap(string writtenName, string otherName) =>
+        throw new ArgumentException(
+            $"'{writtenName}', which the method writes, shares memory with '{otherName}'; the derivative treats them as different arrays: pass a copy for one of them.",
+            otherName);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowOverlap(string inputName, string gradientName) =>
         throw new ArgumentException(

@@ -171,6 +171,21 @@ public static partial class RegressionFunctions
     [Differentiable]
     public static double CopyPassedToHelper(double[] a, double x) => SumOf((double[])a.Clone()) * x + SumOf(a.AsSpan(1).ToArray());
 
+    // ---- The same array passed for a parameter the method writes and for another one. ----
+
+    [Differentiable]
+    public static double ScaleInto(double[] target, double[] source, double x)
+    {
+        double s = 0;
+        for (int i = 0; i < target.Length; i++)
+        {
+            target[i] = source[i] * x;
+            s += target[i] * source[i];
+        }
+
+        return s;
+    }
+
     // ---- Named and optional arguments. ----
 
     private static double H(double a, double b) => a * a * b;
